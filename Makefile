@@ -1,0 +1,158 @@
+# anykernel: plain make.  `make` builds everything, `make check` builds and
+# runs every test, `make install PREFIX=...` installs libak.
+#
+# Sources are found by directory: a new file in kern/, vfs/, bio/, dev/ or
+# fs/<name>/ is part of the kernel; one in lib/ is part of libak.  Kernel
+# directories compile freestanding (-nostdinc): only hyp/<host>/ sees the
+# host's headers.
+
+CC	?= cc
+BUILD	?= build
+PREFIX	?= /usr/local
+HYP	?= posix
+SANFLAGS ?=
+OPT	?= -O2
+
+WARN	= -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \
+	  -Wno-unused-parameter -Werror
+CCNAME	:= $(shell $(CC) --version 2>/dev/null | head -n1)
+ifneq ($(findstring clang,$(CCNAME)),)
+KNOLIB	= -fno-builtin
+else
+KNOLIB	= -fno-tree-loop-distribute-patterns
+endif
+
+KCFLAGS	= -std=c11 -ffreestanding -nostdinc $(KNOLIB) -fno-common -fPIC \
+	  -D_KERNEL -DDIAGNOSTIC -I. $(WARN) $(OPT) -g $(SANFLAGS)
+HCFLAGS	= -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -fPIC -pthread \
+	  -I. -Iinclude $(WARN) $(OPT) -g $(SANFLAGS)
+LDLIBS	= -pthread
+
+KDIRS	= kern kern/lib vfs bio dev $(wildcard fs/*)
+KSRCS	= $(foreach d,$(KDIRS),$(wildcard $(d)/*.c))
+KOBJS	= $(KSRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/components.o
+HSRCS	= $(wildcard hyp/$(HYP)/*.c)
+HOBJS	= $(HSRCS:%.c=$(BUILD)/%.o)
+LSRCS	= $(wildcard lib/*.c)
+LOBJS	= $(LSRCS:%.c=$(BUILD)/%.o)
+KTSRCS	= $(wildcard tests/unit/*.c)
+KTOBJS	= $(KTSRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/ktests.o
+EXPORTS	= --wildcard --keep-global-symbol='sys_*' \
+	  --keep-global-symbol='kapi_*' --keep-global-symbol='ktest_*'
+
+VFSTESTS = $(BUILD)/tests/vfs/vfs_conform $(BUILD)/tests/stress/stress
+TESTBINS = $(BUILD)/tests/unit/ktest_run $(VFSTESTS)
+
+all: $(BUILD)/libak.a $(BUILD)/libak.so $(BUILD)/ak.pc $(TESTBINS)
+
+# --- kernel ---------------------------------------------------------------
+$(BUILD)/gen/components.c: $(KSRCS) tools/mktables.sh
+	@mkdir -p $(@D)
+	sh tools/mktables.sh components $(KSRCS) > $@.tmp && mv $@.tmp $@
+$(BUILD)/gen/ktests.c: $(KTSRCS) tools/mktables.sh
+	@mkdir -p $(@D)
+	sh tools/mktables.sh ktests $(KTSRCS) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	$(CC) $(KCFLAGS) -c -o $@ $<
+$(BUILD)/kern/%.o: kern/%.c
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) -MMD -MP -c -o $@ $<
+$(BUILD)/vfs/%.o: vfs/%.c
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) -MMD -MP -c -o $@ $<
+$(BUILD)/bio/%.o: bio/%.c
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) -MMD -MP -c -o $@ $<
+$(BUILD)/dev/%.o: dev/%.c
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) -MMD -MP -c -o $@ $<
+$(BUILD)/fs/%.o: fs/%.c
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) -MMD -MP -c -o $@ $<
+$(BUILD)/tests/unit/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) -MMD -MP -c -o $@ $<
+
+# The kernel as one relocatable object with only the API left global.
+$(BUILD)/kernel.o: $(KOBJS)
+	$(LD) -r -o $@.raw $(KOBJS)
+	objcopy $(EXPORTS) $@.raw $@
+# The kernel with the in-kernel unit tests linked in.
+$(BUILD)/ktest.o: $(KOBJS) $(KTOBJS)
+	$(LD) -r -o $@.raw $(KOBJS) $(KTOBJS)
+	objcopy $(EXPORTS) $@.raw $@
+
+# --- host side: hypervisor, libak, tests ---------------------------------
+$(BUILD)/hyp/%.o: hyp/%.c hyp/hyp.h
+	@mkdir -p $(@D)
+	$(CC) $(HCFLAGS) -D_HYP -MMD -MP -c -o $@ $<
+$(BUILD)/lib/%.o: lib/%.c
+	@mkdir -p $(@D)
+	$(CC) $(HCFLAGS) -MMD -MP -c -o $@ $<
+$(BUILD)/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(HCFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/libak.a: $(BUILD)/kernel.o $(HOBJS) $(LOBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+$(BUILD)/libak.so: $(BUILD)/kernel.o $(HOBJS) $(LOBJS)
+	$(CC) -shared $(SANFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/ak.pc: tools/ak.pc.in
+	sed 's|@PREFIX@|$(PREFIX)|' $< > $@
+
+$(BUILD)/tests/unit/ktest_run: $(BUILD)/tests/host/ktest_run.o \
+    $(BUILD)/ktest.o $(HOBJS) $(LOBJS)
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+VFSCOMMON = $(wildcard tests/vfs/common/*.c)
+$(BUILD)/tests/vfs/vfs_conform: $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/vfs/*.c) $(VFSCOMMON)) $(BUILD)/libak.a
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/stress/stress: $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/stress/*.c) $(VFSCOMMON)) $(BUILD)/libak.a
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+
+# --- checks ----------------------------------------------------------------
+check: deps
+	$(MAKE) check-build
+	$(MAKE) check-run
+
+deps:
+	@sh tools/deps.sh
+
+check-build: all
+
+check-run: all
+	sh tools/check-boundary.sh $(BUILD)/kernel.o
+	sh tools/check-boundary.sh $(BUILD)/ktest.o
+	sh tests/run.sh $(BUILD)
+
+# Sanitizer builds of the whole suite (called by .ci/run).
+check-asan:
+	$(MAKE) BUILD=build-asan OPT=-O1 \
+	    SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	    all
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    sh tests/run.sh build-asan
+check-tsan:
+	$(MAKE) BUILD=build-tsan OPT=-O1 SANFLAGS="-fsanitize=thread" \
+	    $(BUILD:build=build-tsan)/tests/stress/stress
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+	    build-tsan/tests/stress/stress
+check-clang:
+	$(MAKE) CC=clang BUILD=build-clang all
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/ak
+	install -m 644 $(BUILD)/libak.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(BUILD)/libak.so $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 include/ak/ak.h $(DESTDIR)$(PREFIX)/include/ak/
+	install -m 644 $(BUILD)/ak.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+
+clean:
+	rm -rf build build-asan build-tsan build-clang
+
+.PHONY: all check deps check-build check-run check-asan check-tsan \
+	check-clang install clean
+.DELETE_ON_ERROR:
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,20 @@
+#!/bin/sh
+# deps.sh: make sure the build and test dependencies are installed.  As
+# root, install what is missing with apt-get; otherwise print the command.
+set -eu
+need=""
+have() { command -v "$1" >/dev/null 2>&1; }
+pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
+for p in gcc make binutils clang libclang-rt-14-dev; do
+	pkg "$p" || need="$need $p"
+done
+[ -z "$need" ] && exit 0
+if [ "$(id -u)" = 0 ] && have apt-get; then
+	echo "deps: installing:$need"
+	apt-get update -qq || true
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need
+else
+	echo "deps: missing packages:$need" >&2
+	echo "deps: run: sudo apt-get install -y$need" >&2
+	exit 1
+fi
