@@ -25,7 +25,7 @@ endif
 KCFLAGS	= -std=c11 -ffreestanding -nostdinc $(KNOLIB) -fno-common -fPIC \
 	  -D_KERNEL -DDIAGNOSTIC -I. $(WARN) $(OPT) -g $(SANFLAGS)
 HCFLAGS	= -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -fPIC -pthread \
-	  -I. -Iinclude $(WARN) $(OPT) -g $(SANFLAGS)
+	  -iquote . -Iinclude $(WARN) $(OPT) -g $(SANFLAGS)
 LDLIBS	= -pthread
 
 KDIRS	= kern kern/lib vfs bio dev $(wildcard fs/*)

@@ -12,8 +12,8 @@
 #ifndef _SYS_KAPI_H_
 #define _SYS_KAPI_H_
 
-#include <sys/ktypes.h>
-#include <sys/vattr.h>
+#include "sys/ktypes.h"
+#include "sys/vattr.h"
 
 #define KAPI_AT_FDCWD	(-100)
 #define KAPI_NOCHANGE	0xffffffffU	/* chown: leave uid or gid as is */

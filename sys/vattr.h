@@ -7,7 +7,7 @@
 #ifndef _SYS_VATTR_H_
 #define _SYS_VATTR_H_
 
-#include <sys/ktypes.h>
+#include "sys/ktypes.h"
 
 /* Vnode (file) types. */
 enum vtype {
