@@ -120,12 +120,15 @@ fs_corrupt(const char *fs, const char *func, int line, const char *fmt, ...)
 	char prefix[128];
 	va_list ap;
 
-	if (kern_verbose >= 1) {
-		snprintf(prefix, sizeof(prefix), "%s: corrupt: %s:%d: ", fs,
-		    func, line);
-		va_start(ap, fmt);
-		kprintf_line(prefix, fmt, ap);
-		va_end(ap);
-	}
+	/*
+	 * Always said, whatever AK_VERBOSE: the caller only gets
+	 * EFSCORRUPTED, and a user looking at a damaged image needs to
+	 * know which structure is wrong and why.
+	 */
+	snprintf(prefix, sizeof(prefix), "%s: corrupt: %s:%d: ", fs, func,
+	    line);
+	va_start(ap, fmt);
+	kprintf_line(prefix, fmt, ap);
+	va_end(ap);
 	return EFSCORRUPTED;
 }

@@ -3,7 +3,8 @@
  * type (vfsops).  A driver registers its vfsops from its component init.
  *
  * Locks protecting fields:
- *	m = mountlist_lock (vfs/vfs_mount.c)
+ *	m = vfs_mountlock (vfs/vfs_mount.c; exclusive to change)
+ *	c = vcache_lock (vfs/vfs_vnode.c)
  *	r = mnt_renamelock (serialises renames in this file system)
  *	I = immutable after mount
  */
@@ -72,8 +73,7 @@ struct mount {
 	void		*mnt_data;		/* [I] driver's mount */
 	uint32_t	 mnt_flag;		/* [I] MNT_* */
 	uint64_t	 mnt_fsid;		/* [I] file system id */
-	uint32_t	 mnt_busy;		/* [m] syscalls inside */
-	bool		 mnt_unmounting;	/* [m] unmount in progress */
+	bool		 mnt_unmounting;	/* [c] unmount in progress */
 	struct kmutex	 mnt_renamelock;	/* serialises renames */
 	TAILQ_HEAD(, vnode) mnt_vnodes;		/* [c] all cached vnodes */
 	char		 mnt_path[PATH_MAX];	/* [I] where mounted */
