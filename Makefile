@@ -41,17 +41,26 @@ EXPORTS	= --wildcard --keep-global-symbol='sys_*' \
 	  --keep-global-symbol='kapi_*' --keep-global-symbol='ktest_*'
 
 VFSTESTS = $(BUILD)/tests/vfs/vfs_conform $(BUILD)/tests/stress/stress
-TESTBINS = $(BUILD)/tests/unit/ktest_run $(VFSTESTS)
+TESTBINS = $(BUILD)/tests/unit/ktest_run $(BUILD)/tests/host/hyp_test \
+	   $(VFSTESTS)
+TESTBINS += $(BUILD)/tests/image/fat_read
+TESTBINS += $(BUILD)/tests/image/ext2_read
 
 all: $(BUILD)/libak.a $(BUILD)/libak.so $(BUILD)/ak.pc $(TESTBINS)
 
 # --- kernel ---------------------------------------------------------------
-$(BUILD)/gen/components.c: $(KSRCS) tools/mktables.sh
+# The tables are regenerated on every run (a new source file may be older
+# than the table) and replaced only when they change, so nothing relinks
+# needlessly.
+$(BUILD)/gen/components.c: FORCE
 	@mkdir -p $(@D)
-	sh tools/mktables.sh components $(KSRCS) > $@.tmp && mv $@.tmp $@
-$(BUILD)/gen/ktests.c: $(KTSRCS) tools/mktables.sh
+	@sh tools/mktables.sh components $(KSRCS) > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(BUILD)/gen/ktests.c: FORCE
 	@mkdir -p $(@D)
-	sh tools/mktables.sh ktests $(KTSRCS) > $@.tmp && mv $@.tmp $@
+	@sh tools/mktables.sh ktests $(KTSRCS) > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+FORCE:
 
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(KCFLAGS) -c -o $@ $<
@@ -105,10 +114,16 @@ $(BUILD)/ak.pc: tools/ak.pc.in
 $(BUILD)/tests/unit/ktest_run: $(BUILD)/tests/host/ktest_run.o \
     $(BUILD)/ktest.o $(HOBJS) $(LOBJS)
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/host/hyp_test: $(BUILD)/tests/host/hyp_test.o $(HOBJS)
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 VFSCOMMON = $(wildcard tests/vfs/common/*.c)
 $(BUILD)/tests/vfs/vfs_conform: $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/vfs/*.c) $(VFSCOMMON)) $(BUILD)/libak.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/stress/stress: $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/stress/*.c) $(VFSCOMMON)) $(BUILD)/libak.a
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/image/fat_read: $(BUILD)/tests/image/fat_read.o $(BUILD)/libak.a
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/image/ext2_read: $(BUILD)/tests/image/ext2_read.o $(BUILD)/libak.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 
 # --- checks ----------------------------------------------------------------
@@ -153,7 +168,7 @@ install: all
 clean:
 	rm -rf build build-asan build-tsan build-clang
 
-.PHONY: all check deps check-build check-run check-asan check-tsan \
+.PHONY: FORCE all check deps check-build check-run check-asan check-tsan \
 	check-clang install clean
 .DELETE_ON_ERROR:
 

@@ -113,6 +113,9 @@ ak_sys_readlinkat(int dirfd, const char *path, char *buf, size_t len)
 	size_t done = 0;
 	int kdirfd, error;
 
+	/* Linux refuses an empty buffer before it looks at the path. */
+	if (len == 0)
+		return ak_fail(EINVAL);
 	if ((error = ak_dirfd_h2k(dirfd, &kdirfd)) != 0)
 		return ak_fail(error);
 	error = sys_readlinkat(kdirfd, path, buf, ak_clamp(len), &done);

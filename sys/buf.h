@@ -19,7 +19,10 @@
  *	                     |                                | evicted
  *	                     +-- B_DIRTY may be set ---------> freed
  *
- * Locks protecting fields: c = bufcache_lock (bio/bio_cache.c),
+ * A file system calls bio_sync and bio_invalidate on its device before
+ * it releases the device at unmount: buffers hold no device reference.
+ *
+ * Locks protecting fields: c = bc_lock (bio/bio_impl.h),
  * o = the owner while B_BUSY, I = immutable while cached.
  */
 #ifndef _SYS_BUF_H_

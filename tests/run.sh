@@ -13,7 +13,8 @@ trap 'rm -rf "$TMPBASE"' EXIT INT TERM
 export AK_TESTDIR="$TMPBASE"
 
 progs="$B/tests/unit/ktest_run $B/tests/host/hyp_test
-    $B/tests/vfs/vfs_conform $B/tests/stress/stress"
+    $B/tests/vfs/vfs_conform $B/tests/stress/stress
+    $B/tests/image/fat_read $B/tests/image/ext2_read"
 tpass=0
 tfail=0
 broken=""

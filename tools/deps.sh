@@ -5,7 +5,8 @@ set -eu
 need=""
 have() { command -v "$1" >/dev/null 2>&1; }
 pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
-for p in gcc make binutils clang libclang-rt-14-dev libc6-dev pkg-config; do
+for p in gcc make binutils clang libclang-rt-14-dev libc6-dev pkg-config \
+    dosfstools mtools e2fsprogs attr; do
 	pkg "$p" || need="$need $p"
 done
 [ -z "$need" ] && exit 0

@@ -219,9 +219,9 @@ tmpfs_dir_rehash(struct tmpfs_dir *d, uint32_t n)
 
 /*
  * Grow the tables when chains average more than two entries, shrink them
- * when they are less than one-eighth full, drop them for small
- * directories.  The gap between the two thresholds keeps a directory
- * that hovers around a size from rehashing on every change.
+ * when they are less than one-eighth full, drop them when the directory
+ * is down to half the small size.  The gaps between the thresholds keep
+ * a directory that hovers around a size from rehashing on every change.
  */
 static void
 tmpfs_dir_resize(struct tmpfs_dir *d)
@@ -229,7 +229,8 @@ tmpfs_dir_resize(struct tmpfs_dir *d)
 	uint32_t n = d->td_nbuckets, want;
 
 	if (n == 0 ? d->td_count <= TMPFS_DIR_SMALL :
-	    d->td_count <= 2 * n && d->td_count >= n / 8)
+	    d->td_count <= 2 * n && d->td_count >= n / 8 &&
+	    d->td_count > TMPFS_DIR_SMALL / 2)
 		return;
 	if (d->td_count <= TMPFS_DIR_SMALL) {
 		want = 0;

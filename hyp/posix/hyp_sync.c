@@ -238,8 +238,11 @@ cv_deadline(hyp_i64 sec, hyp_i64 nsec, struct timespec *ts)
 
 	if (clock_gettime(CV_CLOCK, ts) != 0)
 		hyp_posix_fatal("clock_gettime", errno);
+	/* Clamp before normalising, so that adding nsec / 1e9 cannot overflow. */
 	if (sec > tmax)
 		sec = tmax;
+	if (sec < -tmax)
+		sec = -tmax;
 	/* Normalise first: the kernel may pass nsec outside [0, 1e9). */
 	sec += nsec / NSEC_PER_SEC;
 	nsec %= NSEC_PER_SEC;

@@ -9,7 +9,7 @@
  * crc32(~0, "123456789", 9) ^ ~0 == 0xCBF43926.
  *
  * The tables below were generated from the bit-by-bit definition (see
- * crc_slice8.h for what entry [k][i] holds); tests/unit/t_libkern_crc.c
+ * crc_slice8.h for what entry [k][i] holds); tests/unit/t_libkern.c
  * checks the routine against a bit-by-bit implementation.
  */
 #include <sys/libkern.h>

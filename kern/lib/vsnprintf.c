@@ -70,7 +70,9 @@ fmt_num(const char **pp, va_list *ap)
 
 	if (*p == '*') {
 		*pp = p + 1;
-		return va_arg(*ap, int);
+		/* Negative values mean something; only cap large ones. */
+		n = va_arg(*ap, int);
+		return n < FMT_NUM_MAX ? n : FMT_NUM_MAX;
 	}
 	for (; *p >= '0' && *p <= '9'; p++)
 		if (n < FMT_NUM_MAX)
