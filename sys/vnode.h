@@ -156,7 +156,10 @@ struct vnodeops {
 	/* vp S.  ENOATTR if absent, ERANGE if size is too small (non-0). */
 	int (*vop_getxattr)(struct vnode *vp, const char *name, void *buf,
 	    size_t size, size_t *retlen);
-	/* vp E.  flags: XATTR_CREATE, XATTR_REPLACE. */
+	/*
+	 * vp E.  flags: XATTR_CREATE (EEXIST if present), XATTR_REPLACE
+	 * (ENOATTR if absent), both at once applying both tests.
+	 */
 	int (*vop_setxattr)(struct vnode *vp, const char *name,
 	    const void *buf, size_t size, int flags);
 	/* vp S.  NUL-separated names; size 0 asks for the length. */

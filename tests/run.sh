@@ -29,7 +29,7 @@ for p in $progs; do
 	"$p" >"$log" 2>&1
 	rc=$?
 	grep -E '^ *(SKIP|FAIL)' "$log"
-	sum=$(grep -E '^[A-Za-z_]+: [0-9]+ passed, [0-9]+ failed$' "$log" |
+	sum=$(grep -E '^[A-Za-z0-9_]+: [0-9]+ passed, [0-9]+ failed$' "$log" |
 	    tail -n 1)
 	if [ -z "$sum" ] || [ $rc -ne 0 ]; then
 		echo "run.sh: $name exited $rc; last lines of its output:" >&2

@@ -132,6 +132,29 @@ namei_step(struct vnode *dp, const char *name, size_t len,
 }
 
 /*
+ * Expand symlink vp (held; consumed) found in *dpp in place of the
+ * component ending at end; an absolute target restarts at rootdir.
+ */
+static int
+namei_follow(struct vnode *vp, char *buf, const char *end, char *lbuf,
+    int *nlinks, struct vnode **dpp, struct vnode *rootdir)
+{
+	int error;
+
+	if (++*nlinks > MAXSYMLINKS)
+		error = ELOOP;
+	else
+		error = namei_expand_link(vp, buf, end, lbuf);
+	vrele(vp);
+	if (error == 0 && buf[0] == '/') {
+		vrele(*dpp);
+		vref(rootdir);
+		*dpp = rootdir;
+	}
+	return error;
+}
+
+/*
  * The component loop.  buf holds the path (modified by symlink
  * expansion); dp is the held start directory.  Consumes dp.
  */
@@ -182,6 +205,26 @@ namei_walk(struct nameidata *ndp, char *buf, struct vnode *dp,
 			vn_unlock(dp);
 			if (error != 0)
 				goto out;
+			/*
+			 * NI_PARENT | NI_FOLLOW (open with O_CREAT): a
+			 * symlink in the last place is followed, so that a
+			 * dangling one creates its target, as on Linux.
+			 */
+			if ((ndp->ni_flags & NI_FOLLOW) && !trail &&
+			    !namei_isdots(name, len)) {
+				error = namei_step(dp, name, len, cr, &vp);
+				if (error == 0 && vp->v_type == VLNK) {
+					if ((error = namei_follow(vp, buf, end,
+					    lbuf, &nlinks, &dp, rootdir)) != 0)
+						goto out;
+					cp = buf;
+					continue;
+				}
+				if (error == 0)
+					vrele(vp);
+				else if (error != ENOENT)
+					goto out;
+			}
 			memcpy(ndp->ni_name, name, len);
 			ndp->ni_name[len] = '\0';
 			ndp->ni_namelen = len;
@@ -203,18 +246,9 @@ namei_walk(struct nameidata *ndp, char *buf, struct vnode *dp,
 			goto out;
 		if (vp->v_type == VLNK &&
 		    (!last || trail || (ndp->ni_flags & NI_FOLLOW))) {
-			if (++nlinks > MAXSYMLINKS)
-				error = ELOOP;
-			else
-				error = namei_expand_link(vp, buf, end, lbuf);
-			vrele(vp);
-			if (error != 0)
+			if ((error = namei_follow(vp, buf, end, lbuf, &nlinks,
+			    &dp, rootdir)) != 0)
 				goto out;
-			if (buf[0] == '/') {
-				vrele(dp);
-				vref(rootdir);
-				dp = rootdir;
-			}
 			cp = buf;
 			continue;
 		}

@@ -56,6 +56,8 @@ struct rename_args {
 	struct vnode		*ra_fvp, *ra_tvp;	/* children */
 	uint32_t		 ra_flags;		/* RENAME_* */
 	bool			 ra_tdvp_first;		/* lock order */
+	bool			 ra_fvp_anc;	/* source contains target dir */
+	bool			 ra_tvp_anc;	/* target contains source dir */
 };
 
 /* Permission and type checks, with everything locked. */
@@ -141,16 +143,29 @@ rename_unlock(struct rename_args *ra)
 	vn_unlock(ra->ra_fnd.ni_dvp);
 }
 
-/* Lock fvp and tvp (either may be the only one) in address order. */
+/*
+ * Lock fvp and tvp (tvp may be NULL).  A directory goes before a
+ * non-directory: a hard-linked file can be both the sibling of a
+ * directory here and its child elsewhere, and unlink/link lock the
+ * directory first.  Two of a kind (neither contains the other, which
+ * rename_prepare made sure of) go in address order.
+ */
 static void
 rename_lock_children(struct vnode *fvp, struct vnode *tvp)
 {
+	struct vnode *first = fvp, *second = tvp;
+
 	if (tvp == NULL) {
 		vn_lock(fvp, RW_WRITER);
 		return;
 	}
-	vn_lock(fvp < tvp ? fvp : tvp, RW_WRITER);
-	vn_lock(fvp < tvp ? tvp : fvp, RW_WRITER);
+	if ((fvp->v_type == VDIR) == (tvp->v_type == VDIR) ?
+	    tvp < fvp : tvp->v_type == VDIR) {
+		first = tvp;
+		second = fvp;
+	}
+	vn_lock(first, RW_WRITER);
+	vn_lock(second, RW_WRITER);
 }
 
 /*
@@ -173,13 +188,12 @@ rename_do(struct rename_args *ra, struct kcred *cr)
 	if (fvp->v_type != VDIR &&
 	    ((ra->ra_fnd.ni_flags | ra->ra_tnd.ni_flags) & NI_TRAILSLASH))
 		return ENOTDIR;
-	/* The target is an ancestor of the source: it is not empty. */
-	if (tvp == fdvp)
-		return (ra->ra_flags & RENAME_EXCHANGE) ? EINVAL :
-		    fvp->v_type == VDIR ? ENOTEMPTY : EISDIR;
-	/* The source is the target's parent (or its ancestor). */
-	if (fvp == tdvp)
+	/* The source contains the target's directory. */
+	if (ra->ra_fvp_anc)
 		return EINVAL;
+	/* The target contains the source: it is not empty (Linux order). */
+	if (ra->ra_tvp_anc)
+		return (ra->ra_flags & RENAME_EXCHANGE) ? EINVAL : ENOTEMPTY;
 	rename_lock_children(fvp, tvp);
 	error = rename_check(ra, cr);
 	if (error == 0)
@@ -192,9 +206,11 @@ rename_do(struct rename_args *ra, struct kcred *cr)
 }
 
 /*
- * The unlocked preparation, under mnt_renamelock: the lock order of the
- * two directories, and the test that a directory is not moved into its
- * own subtree (for both sides of an exchange).
+ * The unlocked preparation, under mnt_renamelock (so no other rename
+ * changes the tree): the lock order of the two directories, and whether
+ * either child is a directory containing the other side's directory.
+ * The children found here are checked again once locked (the caller
+ * retries if another thread replaced one meanwhile).
  */
 static int
 rename_prepare(struct rename_args *ra, struct vnode **fvpp,
@@ -206,36 +222,37 @@ rename_prepare(struct rename_args *ra, struct vnode **fvpp,
 
 	*fvpp = *tvpp = NULL;
 	ra->ra_tdvp_first = false;
+	ra->ra_fvp_anc = ra->ra_tvp_anc = false;
 	if (fdvp == tdvp)
 		return 0;
 	if ((error = vn_is_ancestor(tdvp, fdvp, &anc)) != 0)
 		return error;
 	ra->ra_tdvp_first = anc;
+	if (!anc) {
+		if ((error = vn_is_ancestor(fdvp, tdvp, &anc)) != 0)
+			return error;
+		ra->ra_tdvp_first = !anc && tdvp < fdvp;
+	}
 	vn_lock(fdvp, RW_READER);
 	error = VOP_LOOKUP(fdvp, &ra->ra_fcn, fvpp);
 	vn_unlock(fdvp);
 	if (error != 0)
 		return error;
-	if ((*fvpp)->v_type == VDIR) {
-		if ((error = vn_is_ancestor(*fvpp, tdvp, &anc)) != 0)
-			return error;
-		if (anc)
-			return EINVAL;
-	}
-	if (!(ra->ra_flags & RENAME_EXCHANGE))
-		return 0;
+	if ((*fvpp)->v_type == VDIR &&
+	    (error = vn_is_ancestor(*fvpp, tdvp, &ra->ra_fvp_anc)) != 0)
+		return error;
 	vn_lock(tdvp, RW_READER);
 	error = VOP_LOOKUP(tdvp, &ra->ra_tcn, tvpp);
 	vn_unlock(tdvp);
+	if (error == ENOENT) {
+		*tvpp = NULL;
+		return 0;
+	}
 	if (error != 0)
 		return error;
-	if ((*tvpp)->v_type == VDIR) {
-		if ((error = vn_is_ancestor(*tvpp, fdvp, &anc)) != 0)
-			return error;
-		if (anc)
-			return EINVAL;
-	}
-	return 0;
+	if ((*tvpp)->v_type == VDIR)
+		error = vn_is_ancestor(*tvpp, fdvp, &ra->ra_tvp_anc);
+	return error;
 }
 
 /* Resolve both parents (held in ra) and check what needs no lock. */
@@ -257,8 +274,11 @@ rename_lookup_parents(struct rename_args *ra, int fromfd, const char *from,
 		nameidone(&ra->ra_fnd);
 		return error;
 	}
-	if ((ra->ra_fnd.ni_flags | ra->ra_tnd.ni_flags) & NI_DOTS)
-		error = (ra->ra_fnd.ni_flags & NI_DOTS) ? EINVAL : EEXIST;
+	/* "." or ".." on either side: busy (Linux), or EEXIST if asked. */
+	if (ra->ra_fnd.ni_flags & NI_DOTS)
+		error = EBUSY;
+	else if (ra->ra_tnd.ni_flags & NI_DOTS)
+		error = (ra->ra_flags & RENAME_NOREPLACE) ? EEXIST : EBUSY;
 	else if (ra->ra_fnd.ni_dvp->v_mount != ra->ra_tnd.ni_dvp->v_mount)
 		error = EXDEV;
 	else
@@ -284,9 +304,9 @@ sys_renameat2(int fromfd, const char *from, int tofd, const char *to,
 	if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) != 0 ||
 	    flags == (RENAME_NOREPLACE | RENAME_EXCHANGE))
 		return EINVAL;
+	ra.ra_flags = flags;
 	if ((error = rename_lookup_parents(&ra, fromfd, from, tofd, to)))
 		return error;
-	ra.ra_flags = flags;
 	ra.ra_fcn = (struct componentname){ ra.ra_fnd.ni_name,
 	    ra.ra_fnd.ni_namelen, cr };
 	ra.ra_tcn = (struct componentname){ ra.ra_tnd.ni_name,

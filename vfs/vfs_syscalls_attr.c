@@ -98,9 +98,12 @@ vn_chown(struct vnode *vp, uint32_t uid, uint32_t gid)
 	nva.va_mask = VA_UID | VA_GID;
 	nva.va_uid = uid;
 	nva.va_gid = gid;
-	/* A non-root chown of a regular file drops set-id bits (Linux). */
-	if (!cred_is_root(cr) && vp->v_type == VREG &&
-	    (va.va_mode & (S_ISUID | S_ISGID))) {
+	/*
+	 * Any chown of a non-directory, even by root, drops set-user-id
+	 * and (when group-executable) set-group-id, as Linux does: the
+	 * privilege must not pass to the new owner unnoticed.
+	 */
+	if (vp->v_type != VDIR && (va.va_mode & (S_ISUID | S_ISGID))) {
 		nva.va_mask |= VA_MODE;
 		nva.va_mode = va.va_mode & ~S_ISUID;
 		if (va.va_mode & 0010)

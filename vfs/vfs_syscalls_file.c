@@ -93,6 +93,9 @@ open_lookup(int dirfd, const char *path, int flags, uint32_t mode,
 	nd.ni_dirfd = dirfd;
 	nd.ni_path = path;
 	nd.ni_flags = NI_PARENT;
+	/* O_EXCL never follows: an existing symlink is EEXIST. */
+	if ((flags & (O_EXCL | O_NOFOLLOW)) == 0)
+		nd.ni_flags |= NI_FOLLOW;
 	if (flags & O_CREAT) {
 		if ((error = namei(&nd)) != 0)
 			return error;
@@ -119,8 +122,9 @@ open_check(struct vnode *vp, int flags, bool created)
 	int acc = flags & O_ACCMODE, want = 0, error;
 	struct vattr va;
 
+	/* O_NOFOLLOW met a symlink; Linux prefers ENOTDIR if O_DIRECTORY. */
 	if (vp->v_type == VLNK)
-		return ELOOP;
+		return (flags & O_DIRECTORY) ? ENOTDIR : ELOOP;
 	if ((flags & O_DIRECTORY) && vp->v_type != VDIR)
 		return ENOTDIR;
 	if (vp->v_type == VDIR && (acc != O_RDONLY || (flags & O_TRUNC)))
@@ -135,7 +139,8 @@ open_check(struct vnode *vp, int flags, bool created)
 		return error;
 	if (!created && (error = vn_access(vp, want, cr)) != 0)
 		return error;
-	if ((flags & O_TRUNC) && !created && acc != O_RDONLY) {
+	/* Even O_RDONLY | O_TRUNC truncates (with write permission). */
+	if ((flags & O_TRUNC) && !created) {
 		memset(&va, 0, sizeof(va));
 		va.va_mask = VA_SIZE;
 		va.va_size = 0;
@@ -431,6 +436,7 @@ sys_fstat(int fd, struct vattr *va)
 int
 sys_getdents(int fd, void *buf, size_t len, size_t *done)
 {
+	struct vattr va;
 	struct kiovec iov;
 	struct uio uio;
 	struct file *fp;
@@ -447,7 +453,11 @@ sys_getdents(int fd, void *buf, size_t len, size_t *done)
 	mutex_enter(&fp->f_lock);
 	uio_setup(&uio, &iov, buf, len, fp->f_offset, UIO_READ);
 	vn_lock(fp->f_vp, RW_READER);
-	error = VOP_READDIR(fp->f_vp, &uio, &eof);
+	/* A removed directory lists nothing, not even "." (Linux). */
+	if ((error = VOP_GETATTR(fp->f_vp, &va)) == 0 && va.va_nlink == 0)
+		eof = 1;
+	else if (error == 0)
+		error = VOP_READDIR(fp->f_vp, &uio, &eof);
 	vn_unlock(fp->f_vp);
 	*done = len - uio.uio_resid;
 	fp->f_offset = uio.uio_offset;

@@ -131,6 +131,11 @@ sys_symlinkat(const char *target, int dirfd, const char *path)
 		return ENAMETOOLONG;
 	if ((error = create_begin(&nd, dirfd, path, &cn, &dva)) != 0)
 		return error;
+	/* "name/" can only be a directory: it does not exist (Linux). */
+	if (nd.ni_flags & NI_TRAILSLASH) {
+		create_end(&nd, NULL);
+		return ENOENT;
+	}
 	vn_newattr(&va, &dva, VLNK, ACCESSPERMS, cn.cn_cred);
 	va.va_mode = ACCESSPERMS;	/* symlinks ignore the umask */
 	error = VOP_SYMLINK(nd.ni_dvp, &cn, &va, target, &vp);

@@ -102,7 +102,8 @@ tmpfs_getxattr(struct vnode *vp, const char *name, void *buf, size_t size,
 
 /*
  * vop_setxattr: vp locked exclusive.  XATTR_CREATE fails with EEXIST if
- * the attribute exists, XATTR_REPLACE with ENOATTR if it does not.
+ * the attribute exists, XATTR_REPLACE with ENOATTR if it does not; with
+ * both, one of the two always fails (as on Linux).
  */
 int
 tmpfs_setxattr(struct vnode *vp, const char *name, const void *buf,
@@ -117,9 +118,6 @@ tmpfs_setxattr(struct vnode *vp, const char *name, const void *buf,
 		return error;
 	if (size > XATTR_SIZE_MAX)
 		return E2BIG;
-	if ((flags & (XATTR_CREATE | XATTR_REPLACE)) ==
-	    (XATTR_CREATE | XATTR_REPLACE))
-		return EINVAL;
 	old = tmpfs_xattr_find(tn, name, len);
 	if (old != NULL && (flags & XATTR_CREATE))
 		return EEXIST;
