@@ -153,7 +153,7 @@ check-tsan:
 	    build-tsan/tests/stress/stress
 	# Without address randomisation: the TSan of gcc 12 cannot map its
 	# shadow memory on kernels with more random mmap bits.
-	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/tools/tsan.supp" \
 	    setarch $$(uname -m) -R build-tsan/tests/stress/stress
 check-clang:
 	$(MAKE) CC=clang BUILD=build-clang all
