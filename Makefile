@@ -140,6 +140,7 @@ check-run: all
 	sh tools/check-boundary.sh $(BUILD)/kernel.o
 	sh tools/check-boundary.sh $(BUILD)/ktest.o
 	sh tests/run.sh $(BUILD)
+	sh tests/install/install_test.sh $(BUILD)
 
 # Sanitizer builds of the whole suite (called by .ci/run).
 check-asan:
@@ -163,7 +164,8 @@ install: all
 	install -m 644 $(BUILD)/libak.a $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(BUILD)/libak.so $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 include/ak/ak.h $(DESTDIR)$(PREFIX)/include/ak/
-	install -m 644 $(BUILD)/ak.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	sed 's|@PREFIX@|$(PREFIX)|' tools/ak.pc.in \
+	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/ak.pc
 
 clean:
 	rm -rf build build-asan build-tsan build-clang

@@ -206,6 +206,20 @@ mount_teardown(struct mount *mp, int flags)
 }
 
 /*
+ * A read-write mount of a type that cannot write is refused rather than
+ * quietly made read-only: the caller would otherwise learn it only from
+ * the first failed write.
+ */
+static int
+mount_check_rw(const struct vfsops *ops, int flags)
+{
+	if ((ops->vfs_caps & VFSCAP_WRITE) || (flags & MNT_RDONLY))
+		return 0;
+	printf("%s: no write support; mount it read-only\n", ops->vfs_name);
+	return EROFS;
+}
+
+/*
  * Mount fstype (NULL: probe source) from source on directory vp (held;
  * on success the reference belongs to the mount).
  */
@@ -221,21 +235,15 @@ vfs_do_mount(const char *fstype, struct vnode *vp, const char *path,
 	if (fstype != NULL && fstype[0] != '\0' &&
 	    (ops = vfs_getopsbyname(fstype)) == NULL)
 		return ENODEV;
-	if (ops != NULL && !(ops->vfs_caps & VFSCAP_WRITE))
-		flags |= MNT_RDONLY;
+	if (ops != NULL && (error = mount_check_rw(ops, flags)) != 0)
+		return error;
 	if (source != NULL && source[0] != '\0') {
 		if ((error = mount_opendev(source, flags, &dev)) != 0)
 			return error;
 		if (ops == NULL && (error = vfs_probe_all(dev, &ops)) != 0)
 			goto out_dev;
-		if (!(ops->vfs_caps & VFSCAP_WRITE) &&
-		    !(flags & MNT_RDONLY)) {
-			/* Probed a read-only type: reopen shared. */
-			blkdev_rele(dev);
-			flags |= MNT_RDONLY;
-			if ((error = mount_opendev(source, flags, &dev)) != 0)
-				return error;
-		}
+		if ((error = mount_check_rw(ops, flags)) != 0)
+			goto out_dev;
 	} else if (ops == NULL || !(ops->vfs_caps & VFSCAP_NODEV))
 		return ops == NULL ? EINVAL : ENOTBLK;
 	if ((error = mount_start(ops, dev, flags, opts, path, &mp)) != 0)

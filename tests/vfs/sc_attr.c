@@ -248,11 +248,12 @@ attr_setgid_dir(struct vc *c)
 }
 
 const struct vc_scen vc_attr_scen[] = {
-	{ "attr_chmod", attr_chmod, 0 },
-	{ "attr_chown", attr_chown, VS_ROOT },
-	{ "attr_utimens", attr_utimens, 0 },
-	{ "attr_mtime_updates", attr_mtime_updates, 0 },
-	{ "attr_mknod", attr_mknod, VS_ROOT },
-	{ "attr_setgid_dir", attr_setgid_dir, VS_ROOT },
+	{ "attr_chmod", attr_chmod, VS_OWNERS | VS_SYMLINK },
+	{ "attr_chown", attr_chown, VS_ROOT | VS_OWNERS | VS_SYMLINK },
+	{ "attr_utimens", attr_utimens, VS_NSEC | VS_SYMLINK },
+	{ "attr_mtime_updates", attr_mtime_updates, VS_OWNERS },
+	{ "attr_mknod", attr_mknod, VS_ROOT | VS_SPECIAL },
+	{ "attr_setgid_dir", attr_setgid_dir,
+	    VS_ROOT | VS_OWNERS | VS_SPECIAL | VS_SYMLINK },
 	{ NULL, NULL, 0 }
 };

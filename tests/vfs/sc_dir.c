@@ -314,7 +314,7 @@ dir_getdents(struct vc *c)
 const struct vc_scen vc_dir_scen[] = {
 	{ "dir_mkdir_rmdir", dir_mkdir_rmdir, 0 },
 	{ "dir_unlink", dir_unlink, 0 },
-	{ "dir_trailing_slash", dir_trailing_slash, 0 },
+	{ "dir_trailing_slash", dir_trailing_slash, VS_SYMLINK | VS_HARDLINK },
 	{ "dir_dots", dir_dots, 0 },
 	{ "dir_nlink", dir_nlink, 0 },
 	{ "dir_many", dir_many, 0 },

@@ -213,11 +213,11 @@ link_symlink_ops(struct vc *c)
 }
 
 const struct vc_scen vc_link_scen[] = {
-	{ "link_hard", link_hard, 0 },
-	{ "link_linkat_follow", link_linkat_follow, 0 },
-	{ "link_symlink", link_symlink, 0 },
-	{ "link_loops", link_loops, 0 },
-	{ "link_nametoolong", link_nametoolong, 0 },
-	{ "link_symlink_ops", link_symlink_ops, 0 },
+	{ "link_hard", link_hard, VS_HARDLINK },
+	{ "link_linkat_follow", link_linkat_follow, VS_HARDLINK | VS_SYMLINK },
+	{ "link_symlink", link_symlink, VS_SYMLINK },
+	{ "link_loops", link_loops, VS_SYMLINK },
+	{ "link_nametoolong", link_nametoolong, VS_SYMLINK },
+	{ "link_symlink_ops", link_symlink_ops, VS_SYMLINK },
 	{ NULL, NULL, 0 }
 };

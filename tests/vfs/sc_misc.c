@@ -138,14 +138,17 @@ misc_access_root(struct vc *c)
 	X_ACCESS(c, "d/x", F_OK);
 }
 
-/* statvfs has no host twin worth comparing: check it for sense. */
+/*
+ * statvfs has no host twin worth comparing: check it for sense, on the
+ * target's file system (the scenario directory, not "/").
+ */
 static void
 misc_statvfs(struct vc *c)
 {
 	struct statvfs a, b;
 	int fd;
 
-	E_CALL(c, "statvfs", "/", 0, ak_sys_statvfs("/", &a));
+	E_CALL(c, "statvfs", ".", 0, ak_sys_statvfs(".", &a));
 	E_TRUE(c, "f_bsize > 0", a.f_bsize > 0);
 	E_TRUE(c, "f_frsize > 0", a.f_frsize > 0);
 	E_TRUE(c, "f_bfree <= f_blocks", a.f_bfree <= a.f_blocks);
@@ -153,23 +156,25 @@ misc_statvfs(struct vc *c)
 	E_TRUE(c, "f_ffree <= f_files", a.f_ffree <= a.f_files);
 	E_TRUE(c, "f_namemax == 255", a.f_namemax == 255);
 	E_TRUE(c, "not read-only", (a.f_flag & ST_RDONLY) == 0);
-	fd = (int)E_CALL(c, "open", ".", 0,
-	    ak_sys_open(".", O_RDONLY | O_DIRECTORY));
-	E_CALL(c, "fstatvfs", ".", 0, ak_sys_fstatvfs(fd, &b));
+	fd = (int)E_CALL(c, "open", "..", 0,
+	    ak_sys_open("..", O_RDONLY | O_DIRECTORY));
+	E_CALL(c, "fstatvfs", "..", 0, ak_sys_fstatvfs(fd, &b));
 	E_TRUE(c, "fstatvfs agrees with statvfs",
 	    a.f_bsize == b.f_bsize && a.f_blocks == b.f_blocks &&
 	    a.f_namemax == b.f_namemax && a.f_fsid == b.f_fsid);
 	ak_sys_close(fd);
+	E_CALL(c, "statvfs", "/", 0, ak_sys_statvfs("/", &b));
+	E_TRUE(c, "the target is a mount of its own", a.f_fsid != b.f_fsid);
 	E_CALL(c, "statvfs", "missing", ENOENT,
 	    ak_sys_statvfs("missing", &b));
 	E_CALL(c, "fstatvfs", "bad fd", EBADF, ak_sys_fstatvfs(9999, &b));
 }
 
 const struct vc_scen vc_misc_scen[] = {
-	{ "misc_umask", misc_umask, 0 },
+	{ "misc_umask", misc_umask, VS_OWNERS | VS_SYMLINK | VS_SPECIAL },
 	{ "misc_cwd", misc_cwd, 0 },
-	{ "misc_at", misc_at, 0 },
-	{ "misc_access_root", misc_access_root, VS_ROOT },
+	{ "misc_at", misc_at, VS_SYMLINK | VS_HARDLINK | VS_OWNERS },
+	{ "misc_access_root", misc_access_root, VS_ROOT | VS_OWNERS },
 	{ "misc_statvfs", misc_statvfs, VS_AKONLY },
 	{ NULL, NULL, 0 }
 };

@@ -181,13 +181,13 @@ open_creat_mode(struct vc *c)
 }
 
 const struct vc_scen vc_open_scen[] = {
-	{ "open_creat_excl", open_creat_excl, 0 },
+	{ "open_creat_excl", open_creat_excl, VS_SYMLINK },
 	{ "open_trunc", open_trunc, 0 },
 	{ "open_append", open_append, 0 },
-	{ "open_directory", open_directory, 0 },
-	{ "open_nofollow", open_nofollow, 0 },
+	{ "open_directory", open_directory, VS_SYMLINK },
+	{ "open_nofollow", open_nofollow, VS_SYMLINK },
 	{ "open_errors", open_errors, 0 },
 	{ "open_accmode", open_accmode, 0 },
-	{ "open_creat_mode", open_creat_mode, 0 },
+	{ "open_creat_mode", open_creat_mode, VS_OWNERS },
 	{ NULL, NULL, 0 }
 };

@@ -169,8 +169,8 @@ perm_sticky_groups(struct vc *c)
 }
 
 const struct vc_scen vc_perm_scen[] = {
-	{ "perm_user", perm_user, VS_AKONLY },
-	{ "perm_owner", perm_owner, VS_AKONLY },
-	{ "perm_sticky_groups", perm_sticky_groups, VS_AKONLY },
+	{ "perm_user", perm_user, VS_AKONLY | VS_OWNERS },
+	{ "perm_owner", perm_owner, VS_AKONLY | VS_OWNERS },
+	{ "perm_sticky_groups", perm_sticky_groups, VS_AKONLY | VS_OWNERS },
 	{ NULL, NULL, 0 }
 };

@@ -165,7 +165,7 @@ rename_exchange(struct vc *c)
 }
 
 const struct vc_scen vc_rename_scen[] = {
-	{ "rename_file", rename_file, 0 },
+	{ "rename_file", rename_file, VS_HARDLINK },
 	{ "rename_dir", rename_dir, 0 },
 	{ "rename_dir_parents", rename_dir_parents, 0 },
 	{ "rename_at", rename_at, 0 },

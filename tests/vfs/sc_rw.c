@@ -232,11 +232,11 @@ rw_far_offset(struct vc *c)
 const struct vc_scen vc_rw_scen[] = {
 	{ "rw_basic", rw_basic, 0 },
 	{ "rw_pread_pwrite", rw_pread_pwrite, 0 },
-	{ "rw_sparse", rw_sparse, 0 },
+	{ "rw_sparse", rw_sparse, VS_SPARSE },
 	{ "rw_truncate", rw_truncate, 0 },
 	{ "rw_large", rw_large, 0 },
 	{ "rw_dup", rw_dup, 0 },
 	{ "rw_unlinked", rw_unlinked, 0 },
-	{ "rw_far_offset", rw_far_offset, 0 },
+	{ "rw_far_offset", rw_far_offset, VS_SPARSE },
 	{ NULL, NULL, 0 }
 };

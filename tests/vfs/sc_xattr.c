@@ -76,6 +76,7 @@ xattr_dir_and_fd(struct vc *c)
 
 const struct vc_scen vc_xattr_scen[] = {
 	{ "xattr_basic", xattr_basic, VS_XATTR },
-	{ "xattr_dir_and_fd", xattr_dir_and_fd, VS_XATTR },
+	{ "xattr_dir_and_fd", xattr_dir_and_fd,
+	    VS_XATTR | VS_HARDLINK | VS_SYMLINK },
 	{ NULL, NULL, 0 }
 };

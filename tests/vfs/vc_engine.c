@@ -481,3 +481,72 @@ vc_compare(const struct vc *ak, const struct vc *h)
 		    nbad);
 	return nbad;
 }
+
+/*
+ * The names in a directory as one record: their number, the first and
+ * last in sorted order, and a hash of the sorted list, so that a
+ * directory of thousands of entries is compared as a set without
+ * thousands of bytes of record.
+ */
+int
+vc_lshash(struct vc *c, int line, const char *path)
+{
+	struct vt_strlist sl;
+	uint64_t h = 0;
+	size_t i;
+	int rv, err;
+
+	vt_sl_init(&sl);
+	errno = 0;
+	rv = c->c_o->o_listdir(path, &sl);
+	err = errno;
+	vt_sl_sort(&sl);
+	for (i = 0; rv == 0 && i < sl.sl_n; i++)
+		h = vt_hash(sl.sl_v[i], strlen(sl.sl_v[i]) + 1) ^ (h * 31);
+	vc_push(c, line, "readdir (hashed)", path, NULL, rv, err,
+	    rv != 0 ? NULL : vc_strf("n=%zu first=%.40s last=%.40s "
+	    "hash=%016llx", sl.sl_n, sl.sl_n ? sl.sl_v[0] : "",
+	    sl.sl_n ? sl.sl_v[sl.sl_n - 1] : "", (unsigned long long)h));
+	vt_sl_free(&sl);
+	return rv;
+}
+
+void
+vc_tally_init(struct vc_tally *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->t_first = -1;
+}
+
+/*
+ * Fold one call's result into t: like vc_int, but only the count, the
+ * first failure and a hash of the sequence of (result, errno) are kept.
+ */
+long
+vc_tally_add(struct vc_tally *t, enum vc_kind kind, long ret)
+{
+	int err = ret == -1 ? errno : 0;
+	long v[2];
+
+	v[0] = kind == VK_FD && ret >= 0 ? 0 : ret;
+	v[1] = err;
+	if (ret != -1)
+		t->t_ok++;
+	else if (t->t_first < 0) {
+		t->t_first = t->t_n;
+		t->t_ferr = err;
+	}
+	t->t_hash = vt_hash(v, sizeof(v)) ^ (t->t_hash * 31);
+	t->t_n++;
+	return ret;
+}
+
+void
+vc_tally_push(struct vc *c, int line, const char *op,
+    const struct vc_tally *t)
+{
+	vc_push(c, line, op, NULL, NULL, 0, 0, vc_strf("n=%ld ok=%ld "
+	    "first_fail=%ld:%s hash=%016llx", t->t_n, t->t_ok, t->t_first,
+	    t->t_first < 0 ? "-" : vt_errname(t->t_ferr),
+	    (unsigned long long)t->t_hash));
+}

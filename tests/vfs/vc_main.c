@@ -1,11 +1,16 @@
 /*
  * vc_main.c: vfs_conform, the differential VFS conformance suite.
- * Usage: vfs_conform [NAME-PREFIX]
+ * Usage: vfs_conform [PREFIX], PREFIX of a scenario name or of
+ * <target>/<scenario>.
  *
- * Each scenario runs on the anykernel's root tmpfs in /vc/<name> and on
- * the host in $AK_TESTDIR/vfs_conform.XXXXXX/<name>, and the two records
- * are compared (see vfs_conform.h).  A scenario passes when the records
- * agree (or, for VS_AKONLY ones, when every assertion holds).  A
+ * Each scenario runs on every target (vc_target.c) that declares the
+ * capabilities it needs: on the anykernel in /vc/<target>/<name>, a
+ * fresh mount of the target's driver, and on the host in
+ * $AK_TESTDIR/vfs_conform.XXXXXX/<name>, and the two records are
+ * compared (see vfs_conform.h).  Results count per target/scenario
+ * pair, plus one per target for its capability check.  A pair passes
+ * when the records agree (or, for VS_AKONLY scenarios, when every
+ * assertion holds).  A
  * scenario that hangs is reported and ends the run: a deadlocked kernel
  * must fail the suite, not stall it.
  */
@@ -24,7 +29,7 @@
 static const struct vc_scen *const vc_tables[] = {
 	vc_open_scen, vc_rw_scen, vc_dir_scen, vc_link_scen, vc_rename_scen,
 	vc_attr_scen, vc_xattr_scen, vc_misc_scen, vc_perm_scen,
-	vc_mount_scen,
+	vc_mount_scen, vc_scale_scen,
 };
 
 static char vc_hostbase[PATH_MAX];	/* host directory of this run */
@@ -67,25 +72,28 @@ vc_probe_host(void)
 }
 
 /*
- * Run one scenario on one side in a fresh directory; umask 022 and the
- * scenario directory as the current directory, both put back after.
+ * Run one scenario on one side in a fresh directory base/<name>; umask
+ * 022 and the scenario directory as the current directory, both put
+ * back after.  c->c_scen (the report name) and c_rootmax are set.
+ * 0 if all went well, 1 if the scenario ran but its directory could
+ * not be removed, -1 if it could not run.
  */
 static int
-vc_run_side(const struct vc_scen *s, struct vc *c, const struct vt_ops *o)
+vc_run_side(const struct vc_scen *s, struct vc *c, const struct vt_ops *o,
+    const char *base)
 {
-	const char *base = o == &vt_ak_ops ? "/vc" : vc_hostbase;
+	const char *id = c->c_scen;
 	mode_t omask;
 
 	vc_reset(c);
 	c->c_o = o;
 	c->c_ak = o == &vt_ak_ops;
-	c->c_scen = s->s_name;
 	if ((size_t)snprintf(c->c_root, sizeof(c->c_root), "%s/%s", base,
 	    s->s_name) >= sizeof(c->c_root))
 		return -1;
 	if (o->o_mkdirat(AT_FDCWD, c->c_root, 0755) != 0 ||
 	    o->o_chdir(c->c_root) != 0) {
-		printf("FAIL: %s: %s: cannot set up %s: %s\n", s->s_name,
+		printf("FAIL: %s: %s: cannot set up %s: %s\n", id,
 		    o->o_name, c->c_root, vt_errname(errno));
 		return -1;
 	}
@@ -95,64 +103,164 @@ vc_run_side(const struct vc_scen *s, struct vc *c, const struct vt_ops *o)
 	if (c->c_ak)
 		ak_clearcred();
 	if (o->o_chdir(base) != 0) {
-		printf("FAIL: %s: %s: chdir back: %s\n", s->s_name,
-		    o->o_name, vt_errname(errno));
-		return -1;
+		printf("FAIL: %s: %s: chdir back: %s\n", id, o->o_name,
+		    vt_errname(errno));
+		return 1;
 	}
 	if (vt_rmtree(o, c->c_root) != 0) {
-		printf("FAIL: %s: %s: cleanup of %s: %s\n", s->s_name,
-		    o->o_name, c->c_root, vt_errname(errno));
-		return -1;
+		printf("FAIL: %s: %s: cleanup of %s: %s\n", id, o->o_name,
+		    c->c_root, vt_errname(errno));
+		return 1;
 	}
 	return 0;
 }
 
-/* 1 if the scenario passed, 0 if it failed, -1 if it was skipped. */
+/* 1 (and a SKIP line) if s cannot run on t here. */
 static int
-vc_run(const struct vc_scen *s)
+vc_skipped(const struct vc_target *t, const struct vc_scen *s,
+    const char *id)
 {
-	struct vc ak, h;
-	int ok;
+	const char *lack;
 
-	memset(&ak, 0, sizeof(ak));
-	memset(&h, 0, sizeof(h));
+	if ((lack = vc_target_lacks(t, s->s_flags)) != NULL) {
+		printf("SKIP: %s (no %s)\n", id, lack);
+		return 1;
+	}
 	if ((s->s_flags & VS_XATTR) && !vc_host_xattr) {
-		printf("SKIP: %s (no user xattrs on the host's %s)\n",
-		    s->s_name, vt_testdir());
-		return -1;
+		printf("SKIP: %s (no user xattrs on the host's %s)\n", id,
+		    vt_testdir());
+		return 1;
 	}
 	if ((s->s_flags & VS_EXCHANGE) && !vc_host_exchange) {
-		printf("SKIP: %s (no RENAME_EXCHANGE on the host)\n",
-		    s->s_name);
-		return -1;
+		printf("SKIP: %s (no RENAME_EXCHANGE on the host)\n", id);
+		return 1;
 	}
 	if ((s->s_flags & VS_ROOT) && geteuid() != 0) {
-		printf("SKIP: %s (host oracle needs root)\n", s->s_name);
-		return -1;
+		printf("SKIP: %s (host oracle needs root)\n", id);
+		return 1;
 	}
-	vc_current = s->s_name;
+	return 0;
+}
+
+/* The longer of the two scenario directories' paths. */
+static size_t
+vc_rootmax(const char *akbase, const struct vc_scen *s)
+{
+	size_t a = strlen(akbase), h = strlen(vc_hostbase);
+
+	return (a > h ? a : h) + 1 + strlen(s->s_name);
+}
+
+/* Scenario s on target t: 1 passed, 0 failed, -1 skipped. */
+static int
+vc_run(const struct vc_target *t, const struct vc_scen *s)
+{
+	char id[128], akbase[PATH_MAX];
+	struct vc ak, h;
+	int ok, ra, rh;
+
+	snprintf(id, sizeof(id), "%s/%s", t->t_name, s->s_name);
+	snprintf(akbase, sizeof(akbase), "/vc/%s", t->t_name);
+	if (vc_skipped(t, s, id))
+		return -1;
+	memset(&ak, 0, sizeof(ak));
+	memset(&h, 0, sizeof(h));
+	ak.c_scen = h.c_scen = vc_current = id;
+	ak.c_rootmax = h.c_rootmax = vc_rootmax(akbase, s);
 	alarm(VC_TIMEOUT);
-	if (vc_run_side(s, &ak, &vt_ak_ops) != 0) {
+	if ((ra = vc_run_side(s, &ak, &vt_ak_ops, akbase)) < 0) {
 		ok = 0;
 	} else if (s->s_flags & VS_AKONLY) {
-		ok = ak.c_nfail == 0;
+		ok = ra == 0 && ak.c_nfail == 0;
 	} else {
-		ok = vc_run_side(s, &h, &vt_host_ops) == 0 &&
-		    vc_compare(&ak, &h) == 0;
+		/* Compare even after a failed cleanup: it shows why. */
+		rh = vc_run_side(s, &h, &vt_host_ops, vc_hostbase);
+		ok = rh >= 0 && vc_compare(&ak, &h) == 0 && ra == 0 &&
+		    rh == 0;
 	}
 	alarm(0);
+	vc_current = NULL;
 	vc_reset(&ak);
 	vc_reset(&h);
 	return ok;
+}
+
+/*
+ * The driver must have every capability the target declares for it:
+ * a target that claims more than its driver has would skip nothing and
+ * fail for the wrong reason, or hide a driver that lost one.
+ */
+static int
+vc_check_caps(const struct vc_target *t)
+{
+	long have = ak_fscaps(t->t_fstype);
+
+	if (have == -1) {
+		printf("FAIL: %s/caps: type %s: %s\n", t->t_name,
+		    t->t_fstype, vt_errname(errno));
+		return 0;
+	}
+	if ((t->t_caps & ~have) != 0) {
+		printf("FAIL: %s/caps: declares 0x%lx, %s has 0x%lx\n",
+		    t->t_name, t->t_caps, t->t_fstype, have);
+		return 0;
+	}
+	return 1;
+}
+
+/* Whether filter is a prefix of s's name or of "<target>/<name>". */
+static int
+vc_wanted(const struct vc_target *t, const struct vc_scen *s,
+    const char *filter)
+{
+	char id[128];
+
+	if (filter == NULL || strncmp(s->s_name, filter, strlen(filter)) == 0)
+		return 1;
+	snprintf(id, sizeof(id), "%s/%s", t->t_name, s->s_name);
+	return strncmp(id, filter, strlen(filter)) == 0;
+}
+
+/* Every scenario matching filter on target t, counted into np and nf. */
+static void
+vc_run_target(const struct vc_target *t, const char *filter, int *np,
+    int *nf)
+{
+	char dir[PATH_MAX];
+	const struct vc_scen *s;
+	size_t i;
+	int r;
+
+	snprintf(dir, sizeof(dir), "/vc/%s", t->t_name);
+	if (ak_sys_mkdir(dir, 0755) != 0 || t->t_setup(t, dir) != 0) {
+		printf("FAIL: %s/setup: %s\n", t->t_name, vt_errname(errno));
+		(*nf)++;
+		return;
+	}
+	for (i = 0; i < sizeof(vc_tables) / sizeof(vc_tables[0]); i++) {
+		for (s = vc_tables[i]; s->s_name != NULL; s++) {
+			if (!vc_wanted(t, s, filter))
+				continue;
+			if ((r = vc_run(t, s)) > 0)
+				(*np)++;
+			else if (r == 0)
+				(*nf)++;
+		}
+	}
+	/* The runner's cwd is left in dir, which would keep it busy. */
+	if (ak_sys_chdir("/") != 0 || t->t_teardown(t, dir) != 0) {
+		printf("FAIL: %s/teardown: %s\n", t->t_name,
+		    vt_errname(errno));
+		(*nf)++;
+	}
 }
 
 int
 main(int argc, char **argv)
 {
 	const char *filter = argc > 1 ? argv[1] : NULL;
-	const struct vc_scen *s;
-	size_t t;
-	int r, passed = 0, failed = 0;
+	const struct vc_target *t;
+	int passed = 0, failed = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGALRM, vc_alarm);
@@ -165,16 +273,12 @@ main(int argc, char **argv)
 		return 1;
 	}
 	vc_probe_host();
-	for (t = 0; t < sizeof(vc_tables) / sizeof(vc_tables[0]); t++) {
-		for (s = vc_tables[t]; s->s_name != NULL; s++) {
-			if (filter != NULL &&
-			    strncmp(s->s_name, filter, strlen(filter)) != 0)
-				continue;
-			if ((r = vc_run(s)) > 0)
-				passed++;
-			else if (r == 0)
-				failed++;
-		}
+	for (t = vc_targets; t->t_name != NULL; t++) {
+		if (vc_check_caps(t))
+			passed++;
+		else
+			failed++;
+		vc_run_target(t, filter, &passed, &failed);
 	}
 	(void)chdir("/");
 	vt_rmtree(&vt_host_ops, vc_hostbase);

@@ -2,9 +2,10 @@
  * vfs_conform.h: the differential engine of the VFS conformance suite.
  *
  * A scenario is a function that makes a fixed sequence of calls through
- * a struct vc.  The runner calls it twice: once on the anykernel (libak,
- * in a fresh directory of the root tmpfs) and once on the host (libc, in
- * a fresh directory under $AK_TESTDIR), each time with the scenario's
+ * a struct vc.  The runner calls it twice per target: once on the
+ * anykernel (libak, in a fresh directory /vc/<target>/<scenario> of a
+ * fresh mount of the target's driver) and once on the host (libc, in a
+ * fresh directory under $AK_TESTDIR), each time with the scenario's
  * directory as the current directory.  Every X_* call records its line,
  * its result, errno on failure and, for calls that return data (stat,
  * read, readdir, readlink, getxattr...), a canonical text of that data.
@@ -55,19 +56,65 @@ struct vc {
 	int		 c_times;	/* stat records include atime/mtime */
 	int		 c_nfail;	/* failed E_* assertions */
 	int		 c_nskip;	/* SKIPs printed by the scenario */
+	size_t		 c_rootmax;	/* longer of the two sides' c_root */
 };
 
-/* Scenario flags. */
-#define VS_AKONLY	0x01	/* direct assertions on the anykernel only */
-#define VS_XATTR	0x02	/* needs user.* xattrs on the host */
-#define VS_EXCHANGE	0x04	/* needs RENAME_EXCHANGE on the host */
-#define VS_ROOT		0x08	/* needs the host to run as root */
+/* A loop of calls summed up in one record (vc_tally_*). */
+struct vc_tally {
+	long		 t_n;		/* calls made */
+	long		 t_ok;		/* calls that did not return -1 */
+	long		 t_first;	/* index of the first failure, or -1 */
+	int		 t_ferr;	/* its errno */
+	uint64_t	 t_hash;	/* hash of every (result, errno) */
+};
+
+/*
+ * Scenario flags: VS_AKONLY and VS_ROOT say how the scenario runs; the
+ * others name what it needs of the target's file system (an AK_FSCAP_*
+ * capability, see vc_target.c), and VS_XATTR and VS_EXCHANGE of the
+ * host's as well.  A scenario runs on a target only if the target
+ * declares every capability the scenario needs.
+ */
+#define VS_AKONLY	0x0001	/* direct assertions on the anykernel only */
+#define VS_XATTR	0x0002	/* user.* xattrs (also on the host) */
+#define VS_EXCHANGE	0x0004	/* RENAME_EXCHANGE (also on the host) */
+#define VS_ROOT		0x0008	/* needs the host to run as root */
+#define VS_SYMLINK	0x0010	/* symbolic links */
+#define VS_HARDLINK	0x0020	/* hard links */
+#define VS_SPARSE	0x0040	/* holes, SEEK_DATA/SEEK_HOLE, huge offsets */
+#define VS_SPECIAL	0x0080	/* fifos and device nodes */
+#define VS_OWNERS	0x0100	/* per-file owner, group and mode bits */
+#define VS_NSEC		0x0200	/* nanosecond timestamps */
 
 struct vc_scen {
 	const char	*s_name;		/* unique, used as a dir name */
 	void		(*s_fn)(struct vc *);	/* the calls */
 	int		 s_flags;		/* VS_* */
 };
+
+/*
+ * A target: one file system driver the scenarios run on, mounted fresh
+ * at /vc/<t_name> by t_setup and unmounted (and, for a disk image,
+ * checked with the reference fsck) by t_teardown.
+ */
+struct vc_target {
+	const char	*t_name;	/* report name and directory name */
+	const char	*t_fstype;	/* registered type, for ak_fscaps */
+	long		 t_caps;	/* AK_FSCAP_* the target declares */
+	int		(*t_setup)(const struct vc_target *, const char *);
+	int		(*t_teardown)(const struct vc_target *, const char *);
+	int		(*t_mkimage)(const char *); /* image drivers: mkfs */
+	const char *const *t_fsck;	/* image drivers: checker argv */
+};
+
+/* vc_target.c: the targets, ending with a NULL name, and their hooks. */
+extern const struct vc_target vc_targets[];
+const char *vc_target_lacks(const struct vc_target *, int);
+int	vc_mem_setup(const struct vc_target *, const char *);
+int	vc_mem_teardown(const struct vc_target *, const char *);
+int	vc_image_setup(const struct vc_target *, const char *);
+int	vc_image_teardown(const struct vc_target *, const char *);
+int	vc_mkimage(const char *, off_t, const char *const *);
 
 /* Scenario tables, each ending with a NULL name. */
 extern const struct vc_scen vc_open_scen[];
@@ -80,6 +127,7 @@ extern const struct vc_scen vc_xattr_scen[];
 extern const struct vc_scen vc_misc_scen[];
 extern const struct vc_scen vc_perm_scen[];
 extern const struct vc_scen vc_mount_scen[];
+extern const struct vc_scen vc_scale_scen[];
 
 /* vc_engine.c: recording. */
 long	vc_int(struct vc *, int, const char *, const char *, const char *,
@@ -96,6 +144,10 @@ int	vc_getcwd(struct vc *, int, size_t);
 ssize_t	vc_getxattr(struct vc *, int, const char *, const char *, size_t);
 ssize_t	vc_listxattr(struct vc *, int, const char *, size_t);
 void	vc_note(struct vc *, int, const char *, long);
+int	vc_lshash(struct vc *, int, const char *);
+void	vc_tally_init(struct vc_tally *);
+long	vc_tally_add(struct vc_tally *, enum vc_kind, long);
+void	vc_tally_push(struct vc *, int, const char *, const struct vc_tally *);
 /* vc_engine.c: direct assertions (VS_AKONLY scenarios). */
 long	vc_expect(struct vc *, int, const char *, const char *, int, long);
 void	vc_check(struct vc *, int, const char *, int);
@@ -225,8 +277,13 @@ vc_closeif(struct vc *c, int fd)
 #define X_READLINK(c, p, n)	vc_readlink(c, __LINE__, AT_FDCWD, p, n)
 #define X_READLINKAT(c, d, p, n) vc_readlink(c, __LINE__, d, p, n)
 #define X_GETCWD(c, n)		vc_getcwd(c, __LINE__, n)
+#define X_LSHASH(c, p)		vc_lshash(c, __LINE__, p)
 #define X_GETXATTR(c, p, name, n) vc_getxattr(c, __LINE__, p, name, n)
 #define X_LISTXATTR(c, p, n)	vc_listxattr(c, __LINE__, p, n)
+
+/* One call of a loop, folded into tally t instead of recorded. */
+#define T_CALL(t, kind, call) \
+	vc_tally_add((t), (kind), (long)(errno = 0, (call)))
 
 /* Direct assertions: call must fail with e, or succeed when e is 0. */
 #define E_CALL(c, op, a, e, call) \

@@ -1,0 +1,177 @@
+/*
+ * vc_target.c: the file system drivers vfs_conform runs its scenarios
+ * on, each mounted fresh at /vc/<name>.
+ *
+ * A target declares the AK_FSCAP_* capabilities it is to be tested for;
+ * the runner fails a target that declares one its driver does not
+ * report (ak_fscaps), and skips the scenarios needing a capability the
+ * target does not declare.
+ *
+ * tmpfs needs nothing but a mount.  A disk driver joins with a table
+ * entry and a function that makes an empty image with the reference
+ * tools; vc_image_setup makes the image under $AK_TESTDIR and mounts it
+ * read-write, and vc_image_teardown unmounts it and runs the reference
+ * fsck on it, so that every scenario also checks what the driver left
+ * on disk.  For ext2, once fs/ext2fs writes:
+ *
+ *	static int
+ *	vc_mkext2(const char *img)
+ *	{
+ *		static const char *const argv[] = { "mke2fs", "-q", "-F",
+ *		    "-t", "ext2", "-b", "1024", "-N", "16384", NULL };
+ *
+ *		return vc_mkimage(img, 64 * 1024 * 1024, argv);
+ *	}
+ *	static const char *const vc_e2fsck[] = { "e2fsck", "-fn", NULL };
+ *
+ *	{ "ext2", "ext2", VC_DISKCAPS, vc_image_setup,
+ *	    vc_image_teardown, vc_mkext2, vc_e2fsck },
+ *
+ * with VC_DISKCAPS the capabilities ext2 has (no AK_FSCAP_EXCHANGE or
+ * AK_FSCAP_NODEV); fatfs likewise with { "mkfs.fat", "-F", "32", NULL }
+ * and { "fsck.fat", "-n", NULL }, declaring only AK_FSCAP_WRITE.
+ */
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ak/ak.h"
+#include "tests/vfs/vfs_conform.h"
+
+#define VC_ARGMAX	16	/* words in a tool's command line */
+
+extern char **environ;
+
+const struct vc_target vc_targets[] = {
+	{ "tmpfs", "tmpfs", AK_FSCAP_WRITE | AK_FSCAP_SYMLINK |
+	    AK_FSCAP_HARDLINK | AK_FSCAP_XATTR | AK_FSCAP_SPARSE |
+	    AK_FSCAP_SPECIAL | AK_FSCAP_OWNERS | AK_FSCAP_NSEC |
+	    AK_FSCAP_EXCHANGE | AK_FSCAP_NODEV,
+	    vc_mem_setup, vc_mem_teardown, NULL, NULL },
+	{ NULL, NULL, 0, NULL, NULL, NULL, NULL }
+};
+
+/* Scenario flags that name a capability, and what the SKIP line says. */
+static const struct {
+	int		 m_flag;	/* VS_* */
+	long		 m_cap;		/* AK_FSCAP_* */
+	const char	*m_name;	/* as in "(no symlinks)" */
+} vc_capmap[] = {
+	{ VS_SYMLINK,	AK_FSCAP_SYMLINK,	"symlinks" },
+	{ VS_HARDLINK,	AK_FSCAP_HARDLINK,	"hard links" },
+	{ VS_XATTR,	AK_FSCAP_XATTR,		"xattrs" },
+	{ VS_SPARSE,	AK_FSCAP_SPARSE,	"sparse files" },
+	{ VS_SPECIAL,	AK_FSCAP_SPECIAL,	"special files" },
+	{ VS_OWNERS,	AK_FSCAP_OWNERS,	"owners and modes" },
+	{ VS_NSEC,	AK_FSCAP_NSEC,		"nanosecond times" },
+	{ VS_EXCHANGE,	AK_FSCAP_EXCHANGE,	"RENAME_EXCHANGE" },
+};
+
+/*
+ * The first capability scenario flags need that t does not declare, as
+ * a name, or NULL if it has them all.  Every scenario writes.
+ */
+const char *
+vc_target_lacks(const struct vc_target *t, int flags)
+{
+	size_t i;
+
+	if (!(t->t_caps & AK_FSCAP_WRITE))
+		return "write";
+	for (i = 0; i < sizeof(vc_capmap) / sizeof(vc_capmap[0]); i++)
+		if ((flags & vc_capmap[i].m_flag) &&
+		    !(t->t_caps & vc_capmap[i].m_cap))
+			return vc_capmap[i].m_name;
+	return NULL;
+}
+
+int
+vc_mem_setup(const struct vc_target *t, const char *dir)
+{
+	return ak_sys_mount(t->t_fstype, dir, 0, NULL, NULL);
+}
+
+int
+vc_mem_teardown(const struct vc_target *t, const char *dir)
+{
+	return ak_sys_unmount(dir, 0);
+}
+
+/* Run argv with one more argument, arg; 0 if it exits with 0. */
+static int
+vc_tool(const char *const *argv, const char *arg)
+{
+	posix_spawn_file_actions_t fa;
+	char *av[VC_ARGMAX + 2];
+	int n, status, rv;
+	pid_t pid;
+
+	for (n = 0; argv[n] != NULL && n < VC_ARGMAX; n++)
+		av[n] = (char *)argv[n];
+	av[n++] = (char *)arg;
+	av[n] = NULL;
+	/* The tool's chatter goes to stderr: stdout is the report. */
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, 2, 1);
+	rv = posix_spawnp(&pid, av[0], &fa, NULL, av, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rv != 0) {
+		printf("SKIP: %s (cannot run: %s)\n", av[0], vt_errname(rv));
+		return -1;
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0) {
+		printf("FAIL: %s %s: exit status %d\n", av[0], arg,
+		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		return -1;
+	}
+	return 0;
+}
+
+/* An empty file of size bytes at img, formatted by mkfs (argv + img). */
+int
+vc_mkimage(const char *img, off_t size, const char *const *mkfs)
+{
+	int fd, rv;
+
+	if ((fd = open(img, O_CREAT | O_TRUNC | O_WRONLY, 0644)) < 0)
+		return -1;
+	rv = ftruncate(fd, size);
+	close(fd);
+	return rv == 0 ? vc_tool(mkfs, img) : -1;
+}
+
+static void
+vc_imgpath(const struct vc_target *t, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/vc-%s.img", vt_testdir(), t->t_name);
+}
+
+int
+vc_image_setup(const struct vc_target *t, const char *dir)
+{
+	char img[PATH_MAX];
+
+	vc_imgpath(t, img, sizeof(img));
+	if (t->t_mkimage(img) != 0)
+		return -1;
+	return ak_sys_mount(t->t_fstype, dir, 0, img, NULL);
+}
+
+/* Unmount, then the reference fsck must find the image clean. */
+int
+vc_image_teardown(const struct vc_target *t, const char *dir)
+{
+	char img[PATH_MAX];
+	int rv;
+
+	vc_imgpath(t, img, sizeof(img));
+	if (ak_sys_unmount(dir, 0) != 0)
+		return -1;
+	rv = t->t_fsck != NULL ? vc_tool(t->t_fsck, img) : 0;
+	if (rv == 0)
+		unlink(img);
+	return rv;
+}
