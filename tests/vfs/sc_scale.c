@@ -134,13 +134,18 @@ deep_name(char *buf, int i)
 	buf[DEEP_LEN] = '\0';
 }
 
-/* The relative path of the first n levels, malloc'ed. */
+/*
+ * The relative path of the first n levels, malloc'ed with room for a
+ * "/leaf" suffix.
+ */
 static char *
 deep_path(int n)
 {
-	char *p = malloc((size_t)n * (DEEP_LEN + 1) + 1);
+	char *p = malloc((size_t)n * (DEEP_LEN + 1) + sizeof("/leaf"));
 	int i;
 
+	if (p == NULL)
+		abort();
 	p[0] = '\0';
 	for (i = 0; i < n; i++) {
 		if (i > 0)
