@@ -1,0 +1,157 @@
+/*
+ * ext2_vfsops.c: the ext2/ext3/ext4 file system type: probe, mount
+ * (read-only in this half), unmount, root, statistics, and loading a
+ * vnode from its inode number.
+ */
+#include <sys/systm.h>
+#include <sys/kmem.h>
+#include <sys/buf.h>
+#include <sys/blkdev.h>
+#include <sys/fcntl.h>
+#include "fs/ext2fs/ext2fs.h"
+
+/* Is there an ext2 superblock magic at byte 1024 + 0x38? */
+static int
+ext2_vfs_probe(struct blkdev *dev)
+{
+	uint8_t magic[2];
+	int error;
+
+	if (dev->bd_size < EXT2_SB_OFFSET + EXT2_SB_SIZE)
+		return EFTYPE;
+	error = blkdev_read(dev, magic, sizeof(magic),
+	    EXT2_SB_OFFSET + EXT2_SB_MAGIC_OFF);
+	if (error != 0)
+		return error;
+	return le16dec(magic) == EXT2_MAGIC ? 0 : EFTYPE;
+}
+
+static void
+ext2_mount_free(struct ext2_mount *em)
+{
+	ext2_super_free(em);
+	kmem_free(em, sizeof(*em));
+}
+
+static int
+ext2_vfs_mount(struct mount *mp, struct blkdev *dev, const char *opts)
+{
+	struct ext2_mount *em;
+	int error;
+
+	if (dev == NULL)
+		return ENOTBLK;
+	if ((em = kmem_zalloc(sizeof(*em))) == NULL)
+		return ENOMEM;
+	em->em_mp = mp;
+	em->em_dev = dev;
+	error = ext2_super_load(em, opts, (mp->mnt_flag & MNT_RDONLY) != 0);
+	if (error != 0) {
+		ext2_mount_free(em);
+		/* Drop what we cached: the device may be reused. */
+		bio_invalidate(dev);
+		return error;
+	}
+	mp->mnt_data = em;
+	mp->mnt_fsid = ((uint64_t)le32dec(em->em_sb.s_uuid) << 32) |
+	    le32dec(em->em_sb.s_uuid + 12);
+	return 0;
+}
+
+/* All vnodes are gone: free the mount and drop its cached blocks. */
+static int
+ext2_vfs_unmount(struct mount *mp, int flags)
+{
+	struct ext2_mount *em = VFS_TO_EXT2(mp);
+
+	bio_invalidate(em->em_dev);
+	ext2_mount_free(em);
+	mp->mnt_data = NULL;
+	return 0;
+}
+
+static int
+ext2_vfs_root(struct mount *mp, struct vnode **vpp)
+{
+	struct vnode *vp;
+	int error;
+
+	if ((error = vcache_get(mp, EXT2_ROOT_INO, &vp)) != 0)
+		return error;
+	if (vp->v_type != VDIR) {
+		vrele(vp);
+		return FS_CORRUPT(EXT2_FSNAME, "root inode is not a directory");
+	}
+	*vpp = vp;
+	return 0;
+}
+
+/* Free counts come from the group descriptors, as Linux sums them. */
+static int
+ext2_vfs_statvfs(struct mount *mp, struct kstatvfs *sbp)
+{
+	struct ext2_mount *em = VFS_TO_EXT2(mp);
+	const struct ext2_super *sb = &em->em_sb;
+	uint64_t bfree = 0, ifree = 0;
+	uint32_t g;
+
+	for (g = 0; g < em->em_ngroups; g++) {
+		bfree += em->em_gds[g].gd_free_blocks;
+		ifree += em->em_gds[g].gd_free_inodes;
+	}
+	sbp->f_bsize = sbp->f_frsize = em->em_bsize;
+	sbp->f_blocks = sb->s_blocks_count - sb->s_first_data_block;
+	sbp->f_bfree = MIN(bfree, sbp->f_blocks);
+	sbp->f_bavail = sbp->f_bfree > sb->s_r_blocks_count ?
+	    sbp->f_bfree - sb->s_r_blocks_count : 0;
+	sbp->f_files = sb->s_inodes_count;
+	sbp->f_ffree = sbp->f_favail = MIN(ifree, sbp->f_files);
+	sbp->f_namemax = NAME_MAX;
+	return 0;
+}
+
+/* Read-only: nothing to write back. */
+static int
+ext2_vfs_sync(struct mount *mp)
+{
+	return 0;
+}
+
+static int
+ext2_vfs_loadvnode(struct mount *mp, struct vnode *vp, uint64_t key)
+{
+	struct ext2_node *en;
+	int error;
+
+	if (key > UINT32_MAX)
+		return EINVAL;
+	if ((error = ext2_node_load(VFS_TO_EXT2(mp), (uint32_t)key, &en)) != 0)
+		return error;
+	vp->v_type = en->en_type;
+	vp->v_op = &ext2_vnodeops;
+	vp->v_data = en;
+	return 0;
+}
+
+static const char *const ext2_aliases[] = { "ext2fs", "ext2", "ext3", NULL };
+
+static const struct vfsops ext2_vfsops = {
+	.vfs_name = "ext4",
+	.vfs_aliases = ext2_aliases,
+	.vfs_caps = VFSCAP_SYMLINK | VFSCAP_HARDLINK | VFSCAP_XATTR |
+	    VFSCAP_SPARSE | VFSCAP_SPECIAL | VFSCAP_OWNERS | VFSCAP_NSEC,
+	.vfs_probe = ext2_vfs_probe,
+	.vfs_mount = ext2_vfs_mount,
+	.vfs_unmount = ext2_vfs_unmount,
+	.vfs_root = ext2_vfs_root,
+	.vfs_statvfs = ext2_vfs_statvfs,
+	.vfs_sync = ext2_vfs_sync,
+	.vfs_loadvnode = ext2_vfs_loadvnode,
+};
+
+KCOMPONENT(ext2fs, COMP_FS, ext2fs_init);
+int
+ext2fs_init(void)
+{
+	return vfs_register(&ext2_vfsops);
+}
