@@ -155,6 +155,49 @@ namei_follow(struct vnode *vp, char *buf, const char *end, char *lbuf,
 }
 
 /*
+ * NI_PARENT and the last component name[0..len) of directory dp: check
+ * search permission and hand dp (held) and the name to ndp, setting
+ * *linkp NULL.  With NI_FOLLOW (open with O_CREAT) a symlink in the last
+ * place is returned in *linkp instead, for the caller to follow, so that
+ * a dangling one creates its target as on Linux.
+ */
+static int
+namei_lastparent(struct nameidata *ndp, struct vnode *dp, const char *name,
+    size_t len, bool trail, struct kcred *cr, struct vnode **linkp)
+{
+	struct vnode *vp;
+	int error;
+
+	*linkp = NULL;
+	vn_lock(dp, RW_READER);
+	error = vn_access(dp, VEXEC, cr);
+	vn_unlock(dp);
+	if (error != 0)
+		return error;
+	if ((ndp->ni_flags & NI_FOLLOW) && !trail &&
+	    !namei_isdots(name, len)) {
+		error = namei_step(dp, name, len, cr, &vp);
+		if (error == 0 && vp->v_type == VLNK) {
+			*linkp = vp;
+			return 0;
+		}
+		if (error == 0)
+			vrele(vp);
+		else if (error != ENOENT)
+			return error;
+	}
+	memcpy(ndp->ni_name, name, len);
+	ndp->ni_name[len] = '\0';
+	ndp->ni_namelen = len;
+	if (namei_isdots(name, len))
+		ndp->ni_flags |= NI_DOTS;
+	if (trail)
+		ndp->ni_flags |= NI_TRAILSLASH;
+	ndp->ni_dvp = dp;
+	return 0;
+}
+
+/*
  * The component loop.  buf holds the path (modified by symlink
  * expansion); dp is the held start directory.  Consumes dp.
  */
@@ -200,40 +243,16 @@ namei_walk(struct nameidata *ndp, char *buf, struct vnode *dp,
 		trail = last && end != cp;
 
 		if (last && (ndp->ni_flags & NI_PARENT)) {
-			vn_lock(dp, RW_READER);
-			error = vn_access(dp, VEXEC, cr);
-			vn_unlock(dp);
-			if (error != 0)
+			if ((error = namei_lastparent(ndp, dp, name, len,
+			    trail, cr, &vp)) != 0)
 				goto out;
-			/*
-			 * NI_PARENT | NI_FOLLOW (open with O_CREAT): a
-			 * symlink in the last place is followed, so that a
-			 * dangling one creates its target, as on Linux.
-			 */
-			if ((ndp->ni_flags & NI_FOLLOW) && !trail &&
-			    !namei_isdots(name, len)) {
-				error = namei_step(dp, name, len, cr, &vp);
-				if (error == 0 && vp->v_type == VLNK) {
-					if ((error = namei_follow(vp, buf, end,
-					    lbuf, &nlinks, &dp, rootdir)) != 0)
-						goto out;
-					cp = buf;
-					continue;
-				}
-				if (error == 0)
-					vrele(vp);
-				else if (error != ENOENT)
-					goto out;
-			}
-			memcpy(ndp->ni_name, name, len);
-			ndp->ni_name[len] = '\0';
-			ndp->ni_namelen = len;
-			if (namei_isdots(name, len))
-				ndp->ni_flags |= NI_DOTS;
-			if (trail)
-				ndp->ni_flags |= NI_TRAILSLASH;
-			ndp->ni_dvp = dp;
-			return 0;
+			if (vp == NULL)
+				return 0;	/* dp now belongs to ndp */
+			if ((error = namei_follow(vp, buf, end, lbuf, &nlinks,
+			    &dp, rootdir)) != 0)
+				goto out;
+			cp = buf;
+			continue;
 		}
 		if (len == 2 && name[0] == '.' && name[1] == '.') {
 			if (dp == rootdir) {
