@@ -121,7 +121,8 @@ $(BUILD)/tests/vfs/vfs_conform: $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/vfs
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/stress/stress: $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/stress/*.c) $(VFSCOMMON)) $(BUILD)/libak.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
-$(BUILD)/tests/image/fat_read: $(BUILD)/tests/image/fat_read.o $(BUILD)/libak.a
+$(BUILD)/tests/image/fat_read: $(BUILD)/tests/image/fat_read.o \
+    $(BUILD)/tests/image/fat_write.o $(BUILD)/libak.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/image/ext2_read: $(BUILD)/tests/image/ext2_read.o $(BUILD)/libak.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
