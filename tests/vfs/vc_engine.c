@@ -95,6 +95,8 @@ vc_typename(mode_t m)
 	}
 }
 
+int vc_modebits = 1;
+
 static char *
 vc_stattext(const struct vc *c, const struct stat *st)
 {
@@ -112,7 +114,8 @@ vc_stattext(const struct vc *c, const struct stat *st)
 		    (long long)st->st_atim.tv_sec, st->st_atim.tv_nsec,
 		    (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec);
 	return vc_strf("%s mode=%04o%s nlink=%lu%s%s",
-	    vc_typename(st->st_mode), (unsigned)(st->st_mode & 07777), size,
+	    vc_typename(st->st_mode),
+	    vc_modebits ? (unsigned)(st->st_mode & 07777) : 0, size,
 	    (unsigned long)st->st_nlink, own, tim);
 }
 

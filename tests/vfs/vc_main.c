@@ -232,6 +232,7 @@ vc_run_target(const struct vc_target *t, const char *filter, int *np,
 	int r;
 
 	snprintf(dir, sizeof(dir), "/vc/%s", t->t_name);
+	vc_modebits = (t->t_caps & AK_FSCAP_OWNERS) != 0;
 	if (ak_sys_mkdir(dir, 0755) != 0 || t->t_setup(t, dir) != 0) {
 		printf("FAIL: %s/setup: %s\n", t->t_name, vt_errname(errno));
 		(*nf)++;

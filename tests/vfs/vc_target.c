@@ -28,8 +28,8 @@
  *	    vc_image_teardown, vc_mkext2, vc_e2fsck },
  *
  * with VC_DISKCAPS the capabilities ext2 has (no AK_FSCAP_EXCHANGE or
- * AK_FSCAP_NODEV); fatfs likewise with { "mkfs.fat", "-F", "32", NULL }
- * and { "fsck.fat", "-n", NULL }, declaring only AK_FSCAP_WRITE.
+ * AK_FSCAP_NODEV), as fatfs below.  A target without AK_FSCAP_OWNERS
+ * has its permission bits left out of stat records (vc_modebits).
  */
 #include <fcntl.h>
 #include <spawn.h>
@@ -44,12 +44,24 @@
 
 extern char **environ;
 
+/* FAT32 of 64 MiB: the smallest size mkfs.fat makes FAT32 without fuss. */
+static int
+vc_mkfat(const char *img)
+{
+	static const char *const argv[] = { "mkfs.fat", "-F", "32", NULL };
+
+	return vc_mkimage(img, 64 * 1024 * 1024, argv);
+}
+static const char *const vc_fsckfat[] = { "fsck.fat", "-n", NULL };
+
 const struct vc_target vc_targets[] = {
 	{ "tmpfs", "tmpfs", AK_FSCAP_WRITE | AK_FSCAP_SYMLINK |
 	    AK_FSCAP_HARDLINK | AK_FSCAP_XATTR | AK_FSCAP_SPARSE |
 	    AK_FSCAP_SPECIAL | AK_FSCAP_OWNERS | AK_FSCAP_NSEC |
 	    AK_FSCAP_EXCHANGE | AK_FSCAP_NODEV,
 	    vc_mem_setup, vc_mem_teardown, NULL, NULL },
+	{ "fatfs", "fatfs", AK_FSCAP_WRITE, vc_image_setup, vc_image_teardown,
+	    vc_mkfat, vc_fsckfat },
 	{ NULL, NULL, 0, NULL, NULL, NULL, NULL }
 };
 

@@ -107,6 +107,12 @@ struct vc_target {
 	const char *const *t_fsck;	/* image drivers: checker argv */
 };
 
+/*
+ * Whether stat records carry permission bits: 0 while a target without
+ * AK_FSCAP_OWNERS runs (FAT derives them from mount options).
+ */
+extern int vc_modebits;
+
 /* vc_target.c: the targets, ending with a NULL name, and their hooks. */
 extern const struct vc_target vc_targets[];
 const char *vc_target_lacks(const struct vc_target *, int);
