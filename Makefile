@@ -26,7 +26,7 @@ KCFLAGS	= -std=c11 -ffreestanding -nostdinc $(KNOLIB) -fno-common -fPIC \
 	  -D_KERNEL -DDIAGNOSTIC -I. $(WARN) $(OPT) -g $(SANFLAGS)
 HCFLAGS	= -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -fPIC -pthread \
 	  -iquote . -Iinclude $(WARN) $(OPT) -g $(SANFLAGS)
-LDLIBS	= -pthread
+LDLIBS	= -pthread -lz -llzma -llzo2 -llz4 -lzstd
 
 KDIRS	= kern kern/lib vfs bio dev $(wildcard fs/*)
 KSRCS	= $(foreach d,$(KDIRS),$(wildcard $(d)/*.c))
@@ -45,6 +45,8 @@ TESTBINS = $(BUILD)/tests/unit/ktest_run $(BUILD)/tests/host/hyp_test \
 	   $(VFSTESTS)
 TESTBINS += $(BUILD)/tests/image/fat_read
 TESTBINS += $(BUILD)/tests/image/ext2_read
+TESTBINS += $(BUILD)/tests/image/sqfs_read
+TESTBINS += $(BUILD)/tests/image/iso_read
 
 all: $(BUILD)/libak.a $(BUILD)/libak.so $(BUILD)/ak.pc $(TESTBINS)
 
@@ -125,6 +127,11 @@ $(BUILD)/tests/image/fat_read: $(BUILD)/tests/image/fat_read.o \
     $(BUILD)/tests/image/fat_write.o $(BUILD)/libak.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/image/ext2_read: $(BUILD)/tests/image/ext2_read.o $(BUILD)/libak.a
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/image/sqfs_read: $(BUILD)/tests/image/sqfs_read.o $(BUILD)/libak.a
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/image/iso_read: $(BUILD)/tests/image/iso_read.o \
+    $(BUILD)/tests/image/iso_corrupt.o $(BUILD)/libak.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 
 # --- checks ----------------------------------------------------------------

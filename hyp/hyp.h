@@ -172,4 +172,28 @@ int	hyp_blk_flush(struct hyp_blk *b);
 int	hyp_blk_setsize(struct hyp_blk *b, hyp_u64 size);
 int	hyp_blk_close(struct hyp_blk *b);
 
+/*
+ * Decompression codecs (a service for squashfs, qcow2, zisofs).  The host
+ * decompresses one whole buffer: src holds a complete stream in the
+ * format the on-disk users store (HYP_CODEC_ZLIB: a zlib stream with its
+ * header and Adler-32; HYP_CODEC_XZ: an .xz stream; HYP_CODEC_LZMA: a
+ * legacy .lzma "alone" stream; HYP_CODEC_LZO: raw LZO1X; HYP_CODEC_LZ4: a
+ * raw LZ4 block; HYP_CODEC_ZSTD: a zstd frame).  On success *dstlen gets
+ * the bytes written to dst.  Errors: ENOTSUP for a codec the host lacks,
+ * EINVAL for corrupt or truncated input (or a stream that would need more
+ * decoder memory than the host allows), EFBIG when the output would not
+ * fit in dstcap, ENOMEM.  Does not block on anything but the CPU; any
+ * thread may call it concurrently.  hyp_codec_available returns 0 or
+ * ENOTSUP.
+ */
+#define HYP_CODEC_ZLIB	1
+#define HYP_CODEC_LZMA	2
+#define HYP_CODEC_LZO	3
+#define HYP_CODEC_XZ	4
+#define HYP_CODEC_LZ4	5
+#define HYP_CODEC_ZSTD	6
+int	hyp_codec_available(hyp_u32 codec);
+int	hyp_codec_decompress(hyp_u32 codec, const void *src, hyp_u64 srclen,
+	    void *dst, hyp_u64 dstcap, hyp_u64 *dstlen);
+
 #endif /* !_HYP_HYP_H_ */

@@ -30,4 +30,11 @@ if [ -n "$hits" ]; then
 	echo "$hits" | sed 's/^/	/' >&2
 	exit 1
 fi
+# Drivers reach the host only through kernel services (sys/codec.h...).
+hits=$(grep -rlE '#[[:space:]]*include[[:space:]]*[<"]hyp/' fs 2>/dev/null || true)
+if [ -n "$hits" ]; then
+	echo "check-boundary: drivers include hyp/hyp.h:" >&2
+	echo "$hits" | sed 's/^/	/' >&2
+	exit 1
+fi
 echo "check-boundary: $obj: only hyp_* undefined, only API exported: ok"

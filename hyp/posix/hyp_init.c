@@ -42,7 +42,8 @@ hyp_init(hyp_u32 version, const struct hyp_upcalls *up)
 }
 
 /*
- * Copy the environment variable name into buf.  ENOENT if it is unset,
+ * Copy the environment variable name into buf (AK_NCPU, when unset, is
+ * the number of processors online).  ENOENT if it is unset,
  * ENAMETOOLONG if buf cannot hold it and its terminating NUL.  The
  * environment must not be changed by another thread meanwhile (getenv is
  * not safe against a concurrent setenv).
@@ -53,8 +54,17 @@ hyp_getparam(const char *name, char *buf, hyp_u64 buflen)
 	const char *v;
 	size_t len;
 
-	if ((v = getenv(name)) == NULL)
-		return hyp_posix_errno(ENOENT);
+	char ncpu[24];
+	long n;
+
+	if ((v = getenv(name)) == NULL) {
+		/* Unset AK_NCPU: the processors the host has online. */
+		if (strcmp(name, "AK_NCPU") != 0 ||
+		    (n = sysconf(_SC_NPROCESSORS_ONLN)) < 1)
+			return hyp_posix_errno(ENOENT);
+		snprintf(ncpu, sizeof(ncpu), "%ld", n);
+		v = ncpu;
+	}
 	len = strlen(v);
 	if ((hyp_u64)len >= buflen)
 		return hyp_posix_errno(ENAMETOOLONG);

@@ -29,6 +29,14 @@
 #include <time.h>
 #include <unistd.h>
 
+/* The codec libraries, to make the data the codec service must undo. */
+#include <pthread.h>
+#include <lz4.h>
+#include <lzma.h>
+#include <lzo/lzo1x.h>
+#include <zlib.h>
+#include <zstd.h>
+
 #include "hyp/hyp.h"
 #include "hyp/posix/hyp_posix.h"
 
@@ -145,7 +153,14 @@ test_param(void)
 		    K_ENAMETOOLONG);
 		CHECK_EQ(hyp_getparam(names[i], buf, 0), K_ENAMETOOLONG);
 		unsetenv(names[i]);
-		CHECK_EQ(hyp_getparam(names[i], buf, sizeof(buf)), K_ENOENT);
+		if (strcmp(names[i], "AK_NCPU") != 0) {
+			CHECK_EQ(hyp_getparam(names[i], buf, sizeof(buf)),
+			    K_ENOENT);
+			continue;
+		}
+		/* Unset AK_NCPU is the host's processors online. */
+		CHECK_EQ(hyp_getparam(names[i], buf, sizeof(buf)), 0);
+		CHECK_EQ(strtol(buf, NULL, 10), sysconf(_SC_NPROCESSORS_ONLN));
 	}
 	setenv("AK_VERBOSE", "", 1);
 	CHECK_EQ(hyp_getparam("AK_VERBOSE", buf, sizeof(buf)), 0);
@@ -1043,6 +1058,190 @@ test_console(void)
 	CHECK(n > 0 && memcmp(buf, msg, sizeof(msg) - 1) == 0);
 }
 
+/*
+ * Codecs: data compressed here with each host library (the oracle) must
+ * come back byte for byte through hyp_codec_decompress; truncated or
+ * garbage input must give EINVAL, a dst one byte short EFBIG, an unknown
+ * codec ENOTSUP; four threads decompressing at once must all succeed.
+ */
+#define CODEC_LEN	200000	/* bytes of test data */
+
+/* Text-like data that compresses, with some noise so that it is not trivial. */
+static void
+codec_fill(unsigned char *p, size_t len)
+{
+	unsigned x = 12345;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		x = x * 1103515245 + 12345;
+		p[i] = (i % 97 < 60) ? "squashfs codec "[i % 15] :
+		    (unsigned char)(x >> 16);
+	}
+}
+
+/* Compress src with codec; returns the compressed length, 0 on failure. */
+static size_t
+codec_compress(hyp_u32 codec, const unsigned char *src, size_t len,
+    unsigned char *dst, size_t cap)
+{
+	lzma_stream s = LZMA_STREAM_INIT;
+	lzma_options_lzma opt;
+	static unsigned char wrk[LZO1X_999_MEM_COMPRESS];
+	uLongf zl = cap;
+	lzo_uint ol = cap;
+	ZSTD_CCtx *cctx;
+	size_t out = 0;
+	int n;
+
+	switch (codec) {
+	case HYP_CODEC_ZLIB:
+		return compress2(dst, &zl, src, len, 9) == Z_OK ? zl : 0;
+	case HYP_CODEC_XZ:
+		return lzma_easy_buffer_encode(6, LZMA_CHECK_CRC32, NULL, src,
+		    len, dst, &out, cap) == LZMA_OK ? out : 0;
+	case HYP_CODEC_LZMA:
+		if (lzma_lzma_preset(&opt, 6) || lzma_alone_encoder(&s, &opt) !=
+		    LZMA_OK)
+			return 0;
+		s.next_in = src;
+		s.avail_in = len;
+		s.next_out = dst;
+		s.avail_out = cap;
+		while (lzma_code(&s, LZMA_FINISH) == LZMA_OK)
+			;
+		out = s.total_out;
+		lzma_end(&s);
+		return out;
+	case HYP_CODEC_LZO:
+		return lzo_init() == LZO_E_OK && lzo1x_999_compress(src, len,
+		    dst, &ol, wrk) == LZO_E_OK ? ol : 0;
+	case HYP_CODEC_LZ4:
+		n = LZ4_compress_default((const char *)src, (char *)dst,
+		    (int)len, (int)cap);
+		return n > 0 ? (size_t)n : 0;
+	case HYP_CODEC_ZSTD:
+		/* With a content checksum, so that a flipped byte shows. */
+		if ((cctx = ZSTD_createCCtx()) == NULL)
+			return 0;
+		ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
+		out = ZSTD_compress2(cctx, dst, cap, src, len);
+		ZSTD_freeCCtx(cctx);
+		return ZSTD_isError(out) ? 0 : out;
+	}
+	return 0;
+}
+
+/* Arguments of a decompressing thread. */
+struct codec_arg {
+	hyp_u32		 ca_codec;	/* codec */
+	const unsigned char *ca_src;	/* compressed data */
+	size_t		 ca_srclen;	/* its length */
+	const unsigned char *ca_want;	/* expected output */
+	int		 ca_bad;	/* [out] failed rounds */
+};
+
+static void *
+codec_thread(void *p)
+{
+	struct codec_arg *a = p;
+	unsigned char *out = malloc(CODEC_LEN);
+	hyp_u64 n;
+	int i;
+
+	for (i = 0; i < 20 && out != NULL; i++) {
+		if (hyp_codec_decompress(a->ca_codec, a->ca_src, a->ca_srclen,
+		    out, CODEC_LEN, &n) != 0 || n != CODEC_LEN ||
+		    memcmp(out, a->ca_want, CODEC_LEN) != 0)
+			a->ca_bad++;
+	}
+	if (out == NULL)
+		a->ca_bad++;
+	free(out);
+	return NULL;
+}
+
+static void
+test_codec_one(hyp_u32 codec, const unsigned char *data, unsigned char *comp,
+    unsigned char *out)
+{
+	unsigned char garbage[256];
+	struct codec_arg args[4];
+	pthread_t th[4];
+	size_t clen;
+	hyp_u64 n = 0;
+	int i;
+
+	CHECK_EQ(hyp_codec_available(codec), 0);
+	clen = codec_compress(codec, data, CODEC_LEN, comp, 2 * CODEC_LEN);
+	CHECK(clen > 0 && clen < CODEC_LEN);
+	if (clen == 0)
+		return;
+	memset(out, 0xA5, CODEC_LEN + 1);
+	CHECK_EQ(hyp_codec_decompress(codec, comp, clen, out, CODEC_LEN + 1,
+	    &n), 0);
+	CHECK_EQ(n, CODEC_LEN);
+	CHECK(memcmp(out, data, CODEC_LEN) == 0);
+	n = 0;
+	CHECK_EQ(hyp_codec_decompress(codec, comp, clen, out, CODEC_LEN, &n),
+	    0);
+	CHECK_EQ(n, CODEC_LEN);
+	CHECK_EQ(hyp_codec_decompress(codec, comp, clen, out, CODEC_LEN - 1,
+	    &n), K_EFBIG);
+	CHECK_EQ(hyp_codec_decompress(codec, comp, clen, out, 1000, &n),
+	    K_EFBIG);
+	CHECK_EQ(hyp_codec_decompress(codec, comp, clen / 2, out, CODEC_LEN,
+	    &n), K_EINVAL);
+	if (codec != HYP_CODEC_LZO && codec != HYP_CODEC_LZ4) {
+		/* Formats with a header or checksum reject garbage. */
+		for (i = 0; i < (int)sizeof(garbage); i++)
+			garbage[i] = (unsigned char)(i * 37 + 11);
+		CHECK_EQ(hyp_codec_decompress(codec, garbage, sizeof(garbage),
+		    out, CODEC_LEN, &n), K_EINVAL);
+		/* A flipped byte inside is caught by the checksum. */
+		comp[clen / 2] ^= 0x55;
+		CHECK_EQ(hyp_codec_decompress(codec, comp, clen, out,
+		    CODEC_LEN, &n), K_EINVAL);
+		comp[clen / 2] ^= 0x55;
+	}
+	for (i = 0; i < 4; i++) {
+		args[i] = (struct codec_arg){ codec, comp, clen, data, 0 };
+		CHECK_EQ(pthread_create(&th[i], NULL, codec_thread, &args[i]),
+		    0);
+	}
+	for (i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		CHECK_EQ(args[i].ca_bad, 0);
+	}
+}
+
+static void
+test_codec(void)
+{
+	static const hyp_u32 codecs[] = { HYP_CODEC_ZLIB, HYP_CODEC_LZMA,
+	    HYP_CODEC_LZO, HYP_CODEC_XZ, HYP_CODEC_LZ4, HYP_CODEC_ZSTD };
+	unsigned char *data, *comp, *out;
+	hyp_u64 n;
+	size_t i;
+
+	data = malloc(CODEC_LEN);
+	comp = malloc(2 * CODEC_LEN);
+	out = malloc(CODEC_LEN + 1);
+	CHECK(data != NULL && comp != NULL && out != NULL);
+	if (data == NULL || comp == NULL || out == NULL)
+		goto out;
+	codec_fill(data, CODEC_LEN);
+	for (i = 0; i < sizeof(codecs) / sizeof(codecs[0]); i++)
+		test_codec_one(codecs[i], data, comp, out);
+	CHECK_EQ(hyp_codec_available(0), K_ENOTSUP);
+	CHECK_EQ(hyp_codec_available(99), K_ENOTSUP);
+	CHECK_EQ(hyp_codec_decompress(99, data, 10, out, 10, &n), K_ENOTSUP);
+out:
+	free(data);
+	free(comp);
+	free(out);
+}
+
 int
 main(void)
 {
@@ -1065,6 +1264,7 @@ main(void)
 	test_rwlock();
 	test_cv();
 	test_blk();
+	test_codec();
 	printf("hyp_test: %d passed, %d failed\n", npass, nfail);
 	return nfail != 0;
 }

@@ -21,8 +21,10 @@ cflags=$(pkg-config --cflags ak) && libs=$(pkg-config --libs ak) &&
     ${CC:-cc} -o "$dir/hello" tests/install/hello.c $cflags $libs &&
     LD_LIBRARY_PATH="$dir/usr/lib" "$dir/hello" && ok ||
     bad "client built with pkg-config and the shared library"
+# The archive needs the host's codec libraries (Libs.private).
+slibs=$(pkg-config --static --libs-only-l ak | sed 's/-lak//') &&
 ${CC:-cc} -o "$dir/hello_static" tests/install/hello.c -I"$dir/usr/include" \
-    "$dir/usr/lib/libak.a" -pthread && "$dir/hello_static" && ok ||
+    "$dir/usr/lib/libak.a" -pthread $slibs && "$dir/hello_static" && ok ||
     bad "client linked with the static archive"
 echo "install: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
