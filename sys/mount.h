@@ -89,5 +89,16 @@ int	vfs_probe_all(struct blkdev *dev, const struct vfsops **opsp);
 /* Mount-option parsing helper: next "key[=value]" of a comma list. */
 int	vfs_opt_next(const char **optsp, char *key, size_t keylen,
 	    char *val, size_t vallen, bool *hasval);
+/*
+ * Call fn(arg, key, value, hasval) for each option of the comma list opts
+ * (NULL: none).  A malformed or too long option, or an error from fn,
+ * is reported on the console as "<fsname>: bad mount option ..." and
+ * returned (EINVAL for a malformed one).
+ */
+#define VFS_OPT_KEYLEN	64
+#define VFS_OPT_VALLEN	128
+int	vfs_opts_foreach(const char *opts, const char *fsname,
+	    int (*fn)(void *arg, const char *key, const char *val,
+	    bool hasval), void *arg);
 
 #endif /* !_SYS_MOUNT_H_ */

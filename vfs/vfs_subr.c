@@ -101,3 +101,29 @@ vfs_opt_next(const char **optsp, char *key, size_t keylen, char *val,
 	*optsp = end;
 	return 0;
 }
+
+int
+vfs_opts_foreach(const char *opts, const char *fsname,
+    int (*fn)(void *arg, const char *key, const char *val, bool hasval),
+    void *arg)
+{
+	char key[VFS_OPT_KEYLEN], val[VFS_OPT_VALLEN];
+	bool hasval;
+	int error;
+
+	for (;;) {
+		error = vfs_opt_next(&opts, key, sizeof(key), val, sizeof(val),
+		    &hasval);
+		if (error == ENOENT)
+			return 0;
+		if (error != 0)
+			error = EINVAL;
+		else
+			error = fn(arg, key, val, hasval);
+		if (error != 0) {
+			printf("%s: bad mount option \"%s%s%s\"\n", fsname,
+			    key, hasval ? "=" : "", hasval ? val : "");
+			return error;
+		}
+	}
+}

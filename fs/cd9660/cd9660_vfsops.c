@@ -32,29 +32,24 @@ cd9660_vfs_probe(struct blkdev *dev)
 }
 
 static int
+cd9660_opt(void *arg, const char *key, const char *val, bool hasval)
+{
+	int *flagsp = arg;
+
+	if (strcmp(key, "norock") == 0 && !hasval)
+		*flagsp |= ISO_OPT_NOROCK;
+	else if (strcmp(key, "nojoliet") == 0 && !hasval)
+		*flagsp |= ISO_OPT_NOJOLIET;
+	else if (strcmp(key, "ro") != 0 || hasval)
+		return EINVAL;
+	return 0;
+}
+
+static int
 cd9660_opts(const char *opts, int *flagsp)
 {
-	char key[32], val[32];
-	bool hasval;
-	int error;
-
 	*flagsp = 0;
-	for (;;) {
-		error = vfs_opt_next(&opts, key, sizeof(key), val, sizeof(val),
-		    &hasval);
-		if (error == ENOENT)
-			return 0;
-		if (error != 0)
-			return EINVAL;
-		if (strcmp(key, "norock") == 0)
-			*flagsp |= ISO_OPT_NOROCK;
-		else if (strcmp(key, "nojoliet") == 0)
-			*flagsp |= ISO_OPT_NOJOLIET;
-		else if (strcmp(key, "ro") != 0) {
-			printf("cd9660: unknown mount option %s\n", key);
-			return EINVAL;
-		}
-	}
+	return vfs_opts_foreach(opts, "cd9660", cd9660_opt, flagsp);
 }
 
 /*

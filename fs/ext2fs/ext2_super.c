@@ -263,25 +263,18 @@ ext2_gd_load(struct ext2_mount *em)
 
 /* Options: only the read-only ones are known in this half. */
 static int
+ext2_opt(void *arg, const char *key, const char *val, bool hasval)
+{
+	if (hasval || (strcmp(key, "ro") != 0 && strcmp(key, "noload") != 0 &&
+	    strcmp(key, "norecovery") != 0))
+		return EINVAL;
+	return 0;
+}
+
+static int
 ext2_parse_opts(const char *opts)
 {
-	char key[32], val[32];
-	bool hasval;
-	int error;
-
-	for (;;) {
-		error = vfs_opt_next(&opts, key, sizeof(key), val, sizeof(val),
-		    &hasval);
-		if (error == ENOENT)
-			return 0;
-		if (error != 0)
-			return EINVAL;
-		if (strcmp(key, "ro") != 0 && strcmp(key, "noload") != 0 &&
-		    strcmp(key, "norecovery") != 0) {
-			printf("ext2fs: unknown mount option %s\n", key);
-			return EINVAL;
-		}
-	}
+	return vfs_opts_foreach(opts, "ext2fs", ext2_opt, NULL);
 }
 
 /* Log what a read-only mount cannot honour. */

@@ -23,8 +23,6 @@
 
 static struct vfsops fat_vfsops;
 
-#define FAT_OPT_KEYLEN	32
-#define FAT_OPT_VALLEN	32
 /* Bounds of a timezone offset: UTC-24h..UTC+24h. */
 #define FAT_TZ_MAXMIN	(24 * 60)
 
@@ -45,9 +43,9 @@ fat_parse_tz(const char *val, int32_t *res)
 
 /* Apply one option to fmp. */
 static int
-fat_parse_one(const char *key, const char *val, bool hasval,
-    struct fat_mount *fmp)
+fat_parse_one(void *arg, const char *key, const char *val, bool hasval)
 {
+	struct fat_mount *fmp = arg;
 	uint64_t v;
 
 	if (strcmp(key, "ro") == 0 && !hasval)
@@ -79,22 +77,9 @@ fat_parse_one(const char *key, const char *val, bool hasval,
 static int
 fat_parse_opts(const char *opts, struct fat_mount *fmp)
 {
-	char key[FAT_OPT_KEYLEN], val[FAT_OPT_VALLEN];
-	bool hasval;
-	int error;
-
 	fmp->fm_dmask = FAT_DEFAULT_DMASK;
 	fmp->fm_fmask = FAT_DEFAULT_FMASK;
-	for (;;) {
-		error = vfs_opt_next(&opts, key, sizeof(key), val, sizeof(val),
-		    &hasval);
-		if (error == ENOENT)
-			return 0;
-		if (error != 0 || fat_parse_one(key, val, hasval, fmp) != 0) {
-			printf("fatfs: bad mount option \"%s\"\n", key);
-			return EINVAL;
-		}
-	}
+	return vfs_opts_foreach(opts, "fatfs", fat_parse_one, fmp);
 }
 
 /* Read and decode the boot sector of dev. */

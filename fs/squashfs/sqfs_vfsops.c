@@ -21,6 +21,13 @@ sqfs_vfs_probe(struct blkdev *dev)
 	return sqfs_magic_dec(magic) == SQFS_MAGIC ? 0 : EFTYPE;
 }
 
+/* squashfs has no options of its own; "ro" is accepted. */
+static int
+sqfs_opt(void *arg, const char *key, const char *val, bool hasval)
+{
+	return strcmp(key, "ro") == 0 && !hasval ? 0 : EINVAL;
+}
+
 static int
 sqfs_vfs_mount(struct mount *mp, struct blkdev *dev, const char *opts)
 {
@@ -29,6 +36,8 @@ sqfs_vfs_mount(struct mount *mp, struct blkdev *dev, const char *opts)
 
 	if (dev == NULL)
 		return ENOTBLK;
+	if ((error = vfs_opts_foreach(opts, "squashfs", sqfs_opt, NULL)) != 0)
+		return error;
 	if ((sm = kmem_zalloc(sizeof(*sm))) == NULL)
 		return ENOMEM;
 	sm->sm_mp = mp;

@@ -13,22 +13,19 @@
 #include <sys/fcntl.h>
 #include "fs/tmpfs/tmpfs.h"
 
-/* Longest option key and value we accept. */
-#define TMPFS_OPT_KEYLEN	32
-#define TMPFS_OPT_VALLEN	32
-
 /*
  * Parse a number with an optional k, m or g suffix (powers of 1024),
  * as size= and nr_inodes= take it.  EINVAL if malformed or too large.
  */
 static int
-tmpfs_parse_size(char *val, uint64_t *res)
+tmpfs_parse_size(const char *str, uint64_t *res)
 {
-	size_t len = strlen(val);
+	char val[VFS_OPT_VALLEN];
+	size_t len = strlcpy(val, str, sizeof(val));
 	unsigned shift = 0;
 	uint64_t v;
 
-	if (len == 0)
+	if (len == 0 || len >= sizeof(val))
 		return EINVAL;
 	switch (val[len - 1]) {
 	case 'k': case 'K':
@@ -67,9 +64,9 @@ tmpfs_parse_id(const char *val, uint32_t *res)
 
 /* Apply one option key=val to ta. */
 static int
-tmpfs_parse_one(const char *key, char *val, bool hasval,
-    struct tmpfs_args *ta)
+tmpfs_parse_one(void *arg, const char *key, const char *val, bool hasval)
 {
+	struct tmpfs_args *ta = arg;
 	uint64_t v;
 
 	if (!hasval)
@@ -107,24 +104,11 @@ tmpfs_parse_one(const char *key, char *val, bool hasval,
 int
 tmpfs_parse_opts(const char *opts, struct tmpfs_args *ta)
 {
-	char key[TMPFS_OPT_KEYLEN], val[TMPFS_OPT_VALLEN];
-	bool hasval;
-	int error;
-
 	memset(ta, 0, sizeof(*ta));
 	ta->ta_maxpages = TMPFS_DEFAULT_SIZE / TMPFS_PAGE_SIZE;
 	ta->ta_maxnodes = TMPFS_DEFAULT_INODES;
 	ta->ta_mode = TMPFS_DEFAULT_MODE;
-	for (;;) {
-		error = vfs_opt_next(&opts, key, sizeof(key), val, sizeof(val),
-		    &hasval);
-		if (error == ENOENT)
-			return 0;
-		if (error != 0)
-			return EINVAL;
-		if ((error = tmpfs_parse_one(key, val, hasval, ta)) != 0)
-			return error;
-	}
+	return vfs_opts_foreach(opts, "tmpfs", tmpfs_parse_one, ta);
 }
 
 /*
