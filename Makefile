@@ -47,8 +47,10 @@ TESTBINS += $(BUILD)/tests/image/fat_read
 TESTBINS += $(BUILD)/tests/image/ext2_read
 TESTBINS += $(BUILD)/tests/image/sqfs_read
 TESTBINS += $(BUILD)/tests/image/iso_read
+TESTBINS += $(BUILD)/tests/image/part_read
 
 all: $(BUILD)/libak.a $(BUILD)/libak.so $(BUILD)/ak.pc $(TESTBINS)
+
 
 # --- kernel ---------------------------------------------------------------
 # The tables are regenerated on every run (a new source file may be older
@@ -129,6 +131,8 @@ $(BUILD)/tests/image/fat_read: $(BUILD)/tests/image/fat_read.o \
 $(BUILD)/tests/image/ext2_read: $(BUILD)/tests/image/ext2_read.o $(BUILD)/libak.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/image/sqfs_read: $(BUILD)/tests/image/sqfs_read.o $(BUILD)/libak.a
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/image/part_read: $(BUILD)/tests/image/part_read.o $(BUILD)/libak.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/image/iso_read: $(BUILD)/tests/image/iso_read.o \
     $(BUILD)/tests/image/iso_corrupt.o $(BUILD)/libak.a

@@ -98,6 +98,29 @@ int	sys_removexattrat(int dirfd, const char *path, int atflags,
 int	sys_mount(const char *fstype, const char *dir, int flags,
 	    const char *source, const char *opts);
 int	sys_unmount(const char *dir, int flags);
+
+/* A partition of an image (sys/part.h tells how they are numbered). */
+struct part_entry {
+	int		pe_index;		/* number, from 1 */
+	uint64_t	pe_off;			/* bytes from device start */
+	uint64_t	pe_len;			/* bytes */
+	char		pe_scheme[8];		/* "mbr" or "gpt" */
+	char		pe_type[40];		/* "0x83" or type GUID */
+	char		pe_name[72];		/* GPT name, UTF-8 */
+	char		pe_fstype[16];		/* probed type, "" if none */
+};
+/*
+ * The partitions of the image source into pe[0..max), each with the file
+ * system type found on it; *np: how many there are (0: no table).
+ */
+int	sys_partitions(const char *source, struct part_entry *pe, int max,
+	    int *np);
+/*
+ * The type of the file system on source (opts: the device options of
+ * mounting, part=, offset=, sizelimit=); EFTYPE if none is recognised.
+ */
+int	sys_probe(const char *source, const char *opts, char *fstype,
+	    size_t len);
 int	sys_sync(void);
 
 #endif /* !_SYS_KAPI_H_ */

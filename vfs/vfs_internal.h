@@ -117,6 +117,16 @@ int	fd_getvnode(int fd, struct file **fpp);
 int	vfs_do_mount(const char *fstype, struct vnode *vp, const char *path,
 	    int flags, const char *source, const char *opts);
 int	vfs_do_unmount(struct vnode *rootvp, int flags);
+
+/*
+ * vfs_mountdev.c: open the device of a mount from source and the device
+ * options in opts (part=, offset=, sizelimit=); *drvopts (kmem, length
+ * *drvoptslen) receives the other options, for the driver.  *devp is
+ * NULL when source is empty.
+ */
+struct blkdev;
+int	mountdev_open(const char *source, int flags, const char *opts,
+	    char **drvopts, size_t *drvoptslen, struct blkdev **devp);
 int	vfs_sync_all(void);
 void	vfs_shutdown(void);
 #endif /* !_VFS_VFS_INTERNAL_H_ */

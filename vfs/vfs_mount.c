@@ -149,16 +149,6 @@ out_free:
 	return error;
 }
 
-/* Open the device for source as the mount flags require. */
-static int
-mount_opendev(const char *source, int flags, struct blkdev **devp)
-{
-	uint32_t bdflags = (flags & MNT_RDONLY) ? BD_RDONLY | BD_LOCK_SH :
-	    BD_LOCK_EX;
-
-	return blkdev_open_image(source, bdflags, devp);
-}
-
 /* Attach mp on covered vnode vp (held; the reference moves to mp). */
 static int
 mount_attach(struct mount *mp, struct vnode *vp)
@@ -230,6 +220,8 @@ vfs_do_mount(const char *fstype, struct vnode *vp, const char *path,
 	const struct vfsops *ops = NULL;
 	struct blkdev *dev = NULL;
 	struct mount *mp;
+	char *drvopts;
+	size_t drvoptslen;
 	int error;
 
 	if (fstype != NULL && fstype[0] != '\0' &&
@@ -237,16 +229,21 @@ vfs_do_mount(const char *fstype, struct vnode *vp, const char *path,
 		return ENODEV;
 	if (ops != NULL && (error = mount_check_rw(ops, flags)) != 0)
 		return error;
-	if (source != NULL && source[0] != '\0') {
-		if ((error = mount_opendev(source, flags, &dev)) != 0)
-			return error;
+	if ((error = mountdev_open(source, flags, opts, &drvopts, &drvoptslen,
+	    &dev)) != 0)
+		return error;
+	if (dev != NULL) {
 		if (ops == NULL && (error = vfs_probe_all(dev, &ops)) != 0)
-			goto out_dev;
+			goto out;
 		if ((error = mount_check_rw(ops, flags)) != 0)
-			goto out_dev;
-	} else if (ops == NULL || !(ops->vfs_caps & VFSCAP_NODEV))
-		return ops == NULL ? EINVAL : ENOTBLK;
-	if ((error = mount_start(ops, dev, flags, opts, path, &mp)) != 0)
+			goto out;
+	} else if (ops == NULL || !(ops->vfs_caps & VFSCAP_NODEV)) {
+		error = ops == NULL ? EINVAL : ENOTBLK;
+		goto out;
+	}
+	error = mount_start(ops, dev, flags, drvopts, path, &mp);
+	kmem_free(drvopts, drvoptslen);
+	if (error != 0)
 		goto out_dev;
 	if ((error = mount_attach(mp, vp)) != 0) {
 		rw_enter(&vfs_mountlock, RW_WRITER);
@@ -257,6 +254,8 @@ vfs_do_mount(const char *fstype, struct vnode *vp, const char *path,
 	}
 	return 0;
 
+out:
+	kmem_free(drvopts, drvoptslen);
 out_dev:
 	if (dev != NULL)
 		blkdev_rele(dev);

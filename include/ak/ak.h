@@ -68,6 +68,36 @@ long	ak_fscaps(const char *fstype);
 int	ak_sys_mount(const char *fstype, const char *dir, int flags,
 	    const char *source, const char *opts);
 int	ak_sys_unmount(const char *dir, int flags);
+
+/*
+ * Device options of ak_sys_mount, for any image-backed type: part=N
+ * (partition N of an MBR or GPT: 1-4 primary, 5 and up logical, GPT by
+ * entry slot), offset=BYTES and sizelimit=BYTES (a byte window).
+ */
+
+/* A partition of an image, as ak_partitions reports it. */
+struct ak_part {
+	int		ap_index;	/* the N of part=N */
+	uint64_t	ap_offset;	/* bytes from the image start */
+	uint64_t	ap_size;	/* bytes */
+	char		ap_scheme[8];	/* "mbr" or "gpt" */
+	char		ap_type[40];	/* MBR type "0x83", or GPT type GUID */
+	char		ap_name[72];	/* GPT partition name, UTF-8 */
+	char		ap_fstype[16];	/* file system found on it, or "" */
+};
+/*
+ * The partitions of image into parts[0..max): returns how many there are
+ * (may exceed max; 0 when the image has no partition table), or -1 and
+ * errno (EUCLEAN for a damaged table).
+ */
+int	ak_partitions(const char *image, struct ak_part *parts, int max);
+/*
+ * The type of the file system on image (opts: device options as for
+ * ak_sys_mount, or NULL) into fstype: 0, or -1 and errno (EMEDIUMTYPE
+ * when nothing is recognised).
+ */
+int	ak_probe(const char *image, const char *opts, char *fstype,
+	    size_t size);
 void	ak_sys_sync(void);
 
 int	ak_sys_open(const char *path, int flags, ...);
