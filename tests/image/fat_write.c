@@ -285,6 +285,30 @@ run(const char *cmd)
 	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
+/*
+ * The host kernel's vfat driver as a third reader, where this runs as
+ * root with loop devices (tests/image/loopcheck.sh; else one SKIP line).
+ */
+static void
+loop_check(const char *img, const char *imgpath, const char *model)
+{
+	static bool skipped;
+	char cmd[16384];
+	int rc;
+
+	PATHF(cmd, "sh tests/image/loopcheck.sh vfat '%s' '%s' "
+	    "iocharset=utf8,shortname=mixed", imgpath, model);
+	rc = run(cmd);
+	if (rc == 77) {
+		if (!skipped)
+			printf("SKIP: fatfs loop-mount checks (not root, no "
+			    "loop devices or no vfat in the host kernel)\n");
+		skipped = true;
+		return;
+	}
+	check(rc == 0, "%s: the host kernel reads it differently", img);
+}
+
 /* The checks of a written image by the reference tools. */
 static void
 wcheck_tools(const char *img, const char *imgpath, const char *model)
@@ -301,6 +325,7 @@ wcheck_tools(const char *img, const char *imgpath, const char *model)
 	    "MTOOLS_SKIP_CHECK=1 mcopy -s -n -i '%s' '::*' '%s' 2>/dev/null; "
 	    "diff -r '%s' '%s'", out, out, imgpath, out, model, out);
 	check(run(cmd) == 0, "%s: mcopy's copy differs from the model", img);
+	loop_check(img, imgpath, model);
 }
 
 /* FAT[1] of a FAT12/16 image file, read by the host. */
