@@ -48,6 +48,7 @@ TESTBINS += $(BUILD)/tests/image/ext2_read
 TESTBINS += $(BUILD)/tests/image/sqfs_read
 TESTBINS += $(BUILD)/tests/image/iso_read
 TESTBINS += $(BUILD)/tests/image/part_read
+TESTBINS += $(BUILD)/tests/fault/fault_test
 
 all: $(BUILD)/libak.a $(BUILD)/libak.so $(BUILD)/ak.pc $(TESTBINS)
 
@@ -114,6 +115,23 @@ $(BUILD)/libak.so: $(BUILD)/kernel.o $(HOBJS) $(LOBJS)
 	$(CC) -shared $(SANFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/ak.pc: tools/ak.pc.in
 	sed 's|@PREFIX@|$(PREFIX)|' $< > $@
+
+# libak on the fault-injection host (hyp/test, hyp/test/hyp_fault.h):
+# the POSIX host with the calls hyp/test wraps renamed to hypposix_*.
+FAULTSYMS = blk_read blk_write blk_flush malloc
+TOBJS	= $(patsubst %.c,$(BUILD)/%.o,$(wildcard hyp/test/*.c))
+$(BUILD)/hyp/posix-wrapped.o: $(HOBJS)
+	$(LD) -r -o $@.raw $(HOBJS)
+	objcopy $(foreach s,$(FAULTSYMS),--redefine-sym hyp_$(s)=hypposix_$(s)) \
+	    $@.raw $@
+$(BUILD)/libak-fault.a: $(BUILD)/kernel.o $(BUILD)/hyp/posix-wrapped.o \
+    $(TOBJS) $(LOBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/tests/fault/fault_test: $(BUILD)/tests/fault/fault_test.o \
+    $(BUILD)/libak-fault.a
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/unit/ktest_run: $(BUILD)/tests/host/ktest_run.o \
     $(BUILD)/ktest.o $(HOBJS) $(LOBJS)

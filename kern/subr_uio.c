@@ -118,6 +118,22 @@ uio_peek(const struct uio *uio, size_t n, struct kiovec *iov, int maxiov,
 	return used;
 }
 
+size_t
+uio_peekcopy(const struct uio *uio, void *buf, size_t n)
+{
+	const struct kiovec *src = uio->uio_iov;
+	size_t done = 0, cnt;
+	int i;
+
+	n = MIN(n, uio->uio_resid);
+	for (i = 0; i < uio->uio_iovcnt && done < n; i++) {
+		cnt = MIN(n - done, src[i].iov_len);
+		memcpy((uint8_t *)buf + done, src[i].iov_base, cnt);
+		done += cnt;
+	}
+	return done;
+}
+
 void
 uio_advance(struct uio *uio, size_t n)
 {

@@ -41,5 +41,11 @@ int	uio_peek(const struct uio *uio, size_t n, struct kiovec *iov, int maxiov,
 	    size_t *covered);
 /* Advance the uio by n bytes without moving data. */
 void	uio_advance(struct uio *uio, size_t n);
+/*
+ * Copy the next n bytes a UIO_WRITE uio holds into buf without consuming
+ * them (so that a failed write leaves the uio as it was); returns the
+ * bytes copied, less than n only at the end of the uio.
+ */
+size_t	uio_peekcopy(const struct uio *uio, void *buf, size_t n);
 
 #endif /* !_SYS_UIO_H_ */

@@ -154,6 +154,8 @@ genfs_zero(struct blkdev *dev, uint64_t phys, uint64_t len)
 /*
  * Write the part of sector sec that the next n bytes of uio cover,
  * starting at phys (inside that sector): read the sector, merge, write.
+ * The uio advances only once the write succeeded: the caller reports
+ * the bytes it moved as written, and must not count a failed sector.
  */
 static int
 genfs_rmw(struct blkdev *dev, uint64_t phys, size_t n, struct uio *uio)
@@ -167,8 +169,10 @@ genfs_rmw(struct blkdev *dev, uint64_t phys, size_t n, struct uio *uio)
 	if ((buf = kmem_alloc(ss)) == NULL)
 		return ENOMEM;
 	if ((error = blkdev_read(dev, buf, ss, sec)) == 0) {
-		uiomove(buf + (phys - sec), n, uio);
-		error = blkdev_write(dev, buf, ss, sec);
+		if (uio_peekcopy(uio, buf + (phys - sec), n) != n)
+			error = EFAULT;
+		else if ((error = blkdev_write(dev, buf, ss, sec)) == 0)
+			uio_advance(uio, n);
 	}
 	kmem_free(buf, ss);
 	return error;
