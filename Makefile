@@ -49,6 +49,7 @@ TESTBINS += $(BUILD)/tests/image/sqfs_read
 TESTBINS += $(BUILD)/tests/image/iso_read
 TESTBINS += $(BUILD)/tests/image/part_read
 TESTBINS += $(BUILD)/tests/fault/fault_test
+TESTBINS += $(BUILD)/tests/fuzz/fuzz_replay
 
 all: $(BUILD)/libak.a $(BUILD)/libak.so $(BUILD)/ak.pc $(TESTBINS)
 
@@ -129,6 +130,9 @@ $(BUILD)/libak-fault.a: $(BUILD)/kernel.o $(BUILD)/hyp/posix-wrapped.o \
 	rm -f $@
 	$(AR) rcs $@ $^
 
+$(BUILD)/tests/fuzz/fuzz_replay: $(BUILD)/tests/fuzz/fuzz_replay.o \
+    $(BUILD)/tests/fuzz/fuzz_fs.o $(BUILD)/libak.a
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/fault/fault_test: $(BUILD)/tests/fault/fault_test.o \
     $(BUILD)/libak-fault.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
@@ -189,6 +193,24 @@ check-tsan:
 check-clang:
 	$(MAKE) CC=clang BUILD=build-clang all
 
+# libFuzzer harnesses, one per driver (tests/fuzz), built with clang and
+# ASan+UBSan; `make fuzz FUZZ_SECONDS=N` runs each for N seconds.
+FUZZ_SECONDS ?= 60
+FUZZTYPES = vfat ext4 cd9660 squashfs
+FUZZSAN	= -fsanitize=address,undefined -fno-sanitize-recover=all \
+	  -fno-omit-frame-pointer
+fuzz-build:
+	$(MAKE) CC=clang BUILD=build-fuzz OPT=-O1 \
+	    SANFLAGS="$(FUZZSAN) -fsanitize=fuzzer-no-link" build-fuzz/libak.a
+	for t in $(FUZZTYPES); do \
+	    clang $(HCFLAGS) -O1 $(FUZZSAN) -fsanitize=fuzzer \
+	    -DFUZZ_TYPE=\"$$t\" \
+	    -o build-fuzz/fuzz_$$t tests/fuzz/fuzz_main.c tests/fuzz/fuzz_fs.c \
+	    build-fuzz/libak.a \
+	    $(LDLIBS) || exit 1; done
+fuzz: fuzz-build
+	sh tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(FUZZTYPES)
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/ak
 	install -m 644 $(BUILD)/libak.a $(DESTDIR)$(PREFIX)/lib/
@@ -201,7 +223,7 @@ clean:
 	rm -rf build build-asan build-tsan build-clang
 
 .PHONY: FORCE all check deps check-build check-run check-asan check-tsan \
-	check-clang install clean
+	check-clang fuzz fuzz-build install clean
 .DELETE_ON_ERROR:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -86,6 +86,9 @@ sqfs_index_load(struct sqfs_mount *sm, uint64_t off, uint32_t n,
 	uint64_t *idx;
 	int error;
 
+	if (n == 0)
+		return FS_CORRUPT(SQFS_FSNAME, "empty table index at %llu",
+		    (unsigned long long)off);
 	if (!sqfs_fits(&sm->sm_sb, off, (uint64_t)n * 8))
 		return FS_CORRUPT(SQFS_FSNAME, "table index at %llu past the "
 		    "end", (unsigned long long)off);
@@ -151,7 +154,8 @@ sqfs_xattr_load(struct sqfs_mount *sm)
 		return FS_CORRUPT(SQFS_FSNAME, "xattr table offsets");
 	if (sm->sm_nxids == 0)
 		return 0;
-	sm->sm_nxididx = howmany(sm->sm_nxids,
+	/* In 64 bits: a count near 2^32 must not wrap to 0 blocks. */
+	sm->sm_nxididx = (uint32_t)howmany((uint64_t)sm->sm_nxids,
 	    SQFS_META_SIZE / SQFS_XID_ENTRY_SIZE);
 	return sqfs_index_load(sm, sb->s_xattr_table + SQFS_XATTR_HDR,
 	    sm->sm_nxididx, &sm->sm_xididx);
@@ -210,7 +214,7 @@ sqfs_super_load(struct sqfs_mount *sm)
 	if ((error = sqfs_ids_load(sm)) != 0)
 		goto out_tables;
 	if (sb->s_fragments != 0) {
-		sm->sm_nfragidx = howmany(sb->s_fragments,
+		sm->sm_nfragidx = (uint32_t)howmany((uint64_t)sb->s_fragments,
 		    SQFS_META_SIZE / SQFS_FRAG_ENTRY_SIZE);
 		if ((error = sqfs_index_load(sm, sb->s_frag_table,
 		    sm->sm_nfragidx, &sm->sm_fragidx)) != 0)
