@@ -26,7 +26,7 @@ KCFLAGS	= -std=c11 -ffreestanding -nostdinc $(KNOLIB) -fno-common -fPIC \
 	  -D_KERNEL -DDIAGNOSTIC -I. $(WARN) $(OPT) -g $(SANFLAGS)
 HCFLAGS	= -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -fPIC -pthread \
 	  -iquote . -Iinclude $(WARN) $(OPT) -g $(SANFLAGS)
-LDLIBS	= -pthread -lz -llzma -llzo2 -llz4 -lzstd
+LDLIBS	= -pthread -lz -llzma -llzo2 -llz4 -lzstd -lseccomp
 
 KDIRS	= kern kern/lib vfs bio dev $(wildcard fs/*)
 KSRCS	= $(foreach d,$(KDIRS),$(wildcard $(d)/*.c))
@@ -50,6 +50,7 @@ TESTBINS += $(BUILD)/tests/image/iso_read
 TESTBINS += $(BUILD)/tests/image/part_read
 TESTBINS += $(BUILD)/tests/fault/fault_test
 TESTBINS += $(BUILD)/tests/fuzz/fuzz_replay
+TESTBINS += $(BUILD)/tests/host/sandbox_test
 
 all: $(BUILD)/libak.a $(BUILD)/libak.so $(BUILD)/ak.pc $(TESTBINS)
 
@@ -130,6 +131,9 @@ $(BUILD)/libak-fault.a: $(BUILD)/kernel.o $(BUILD)/hyp/posix-wrapped.o \
 	rm -f $@
 	$(AR) rcs $@ $^
 
+$(BUILD)/tests/host/sandbox_test: $(BUILD)/tests/host/sandbox_test.o \
+    $(BUILD)/libak.a
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/fuzz/fuzz_replay: $(BUILD)/tests/fuzz/fuzz_replay.o \
     $(BUILD)/tests/fuzz/fuzz_fs.o $(BUILD)/libak.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)

@@ -32,6 +32,13 @@ int	ak_init(void);
 int	ak_fini(void);
 
 /*
+ * Confine the process (Linux, seccomp) to the system calls the kernel
+ * needs once its images are open: from then on opening files, running
+ * programs and networking fail with EPERM.  Cannot be undone.
+ */
+int	ak_sandbox(void);
+
+/*
  * Credentials for calls made by this thread (ak_setcred), or back to the
  * process's (ak_clearcred).  The default credential is root.
  */
