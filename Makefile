@@ -138,7 +138,7 @@ $(BUILD)/tests/fuzz/fuzz_replay: $(BUILD)/tests/fuzz/fuzz_replay.o \
     $(BUILD)/tests/fuzz/fuzz_fs.o $(BUILD)/libak.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/fault/fault_test: $(BUILD)/tests/fault/fault_test.o \
-    $(BUILD)/libak-fault.a
+    $(BUILD)/tests/lib/tcheck.o $(BUILD)/libak-fault.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/unit/ktest_run: $(BUILD)/tests/host/ktest_run.o \
@@ -158,7 +158,8 @@ $(BUILD)/tests/image/ext2_read: $(BUILD)/tests/image/ext2_read.o $(BUILD)/libak.
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/image/sqfs_read: $(BUILD)/tests/image/sqfs_read.o $(BUILD)/libak.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
-$(BUILD)/tests/image/part_read: $(BUILD)/tests/image/part_read.o $(BUILD)/libak.a
+$(BUILD)/tests/image/part_read: $(BUILD)/tests/image/part_read.o \
+    $(BUILD)/tests/lib/tcheck.o $(BUILD)/libak.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/image/iso_read: $(BUILD)/tests/image/iso_read.o \
     $(BUILD)/tests/image/iso_corrupt.o $(BUILD)/libak.a

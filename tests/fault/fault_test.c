@@ -32,13 +32,12 @@
 #include <string.h>
 #include <unistd.h>
 #include "ak/ak.h"
+#include "tests/lib/tcheck.h"
 #include "hyp/test/hyp_fault.h"
 
 #define MNT		"/mnt"
 #define MAXPOINTS	120	/* fault points tried per kind */
-#define MAXPRINT	40
 
-static int npass, nfail, nprinted;
 static char dir[1024], pristine[1200], img[1200];
 
 /* A writing driver and its reference tools. */
@@ -56,8 +55,6 @@ static const struct target targets[] = {
 };
 static const struct target *tg;
 
-static int sh(const char *fmt, ...);
-
 /* Run the target's tool fmt on img; its exit status. */
 static int
 tool(const char *fmt)
@@ -65,41 +62,10 @@ tool(const char *fmt)
 	char cmd[2048];
 
 	snprintf(cmd, sizeof(cmd), fmt, img);
-	return sh("%s >/dev/null 2>&1", cmd);
+	return tsh("%s >/dev/null 2>&1", cmd);
 }
 
-static void
-check(bool ok, const char *fmt, ...)
-{
-	va_list ap;
 
-	if (ok) {
-		npass++;
-		return;
-	}
-	nfail++;
-	if (nprinted++ >= MAXPRINT)
-		return;
-	printf("FAIL: ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
-
-static int
-sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	rc = system(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
-}
 
 /* What a run did: errors reported, files made durable by fsync. */
 struct outcome {
@@ -260,35 +226,35 @@ after(const char *what, uint64_t n, const struct outcome *o, bool cut)
 {
 	int i;
 
-	check(o->bad == 0, "%s %llu: a call failed without an errno", what,
+	tcheck(o->bad == 0, "%s %llu: a call failed without an errno", what,
 	    (unsigned long long)n);
 	if (o->errors == 0 && !cut)
-		check(tool(tg->check) == 0 && final_ok(), "%s %llu: no error reported, yet the image "
+		tcheck(tool(tg->check) == 0 && final_ok(), "%s %llu: no error reported, yet the image "
 		    "is not what the fault-free run left", what,
 		    (unsigned long long)n);
 	(void)tool(tg->repair);
-	check(tool(tg->check) == 0,
+	tcheck(tool(tg->check) == 0,
 	    "%s %llu: the reference fsck could not repair the image", what,
 	    (unsigned long long)n);
 	if (ak_sys_mount(tg->type, MNT, AK_MNT_RDONLY, img, NULL) != 0) {
-		check(false, "%s %llu: repaired image does not mount: %s",
+		tcheck(false, "%s %llu: repaired image does not mount: %s",
 		    what, (unsigned long long)n, strerror(errno));
 		return;
 	}
 	for (i = 0; i < 8; i++)
 		if (o->durable[i])
-			check(intact(i), "%s %llu: %s was fsynced before the "
+			tcheck(intact(i), "%s %llu: %s was fsynced before the "
 			    "cut but is not intact", what,
 			    (unsigned long long)n, fname[i]);
-	check(ak_sys_unmount(MNT, 0) == 0, "%s %llu: unmount", what,
+	tcheck(ak_sys_unmount(MNT, 0) == 0, "%s %llu: unmount", what,
 	    (unsigned long long)n);
 }
 
 static void
 fresh(void)
 {
-	if (sh("cp '%s' '%s'", pristine, img) != 0)
-		check(false, "copy of the pristine image");
+	if (tsh("cp '%s' '%s'", pristine, img) != 0)
+		tcheck(false, "copy of the pristine image");
 }
 
 enum kind { K_ALLOC, K_READ, K_WRITE, K_CUT_ALL, K_CUT_SOME };
@@ -334,7 +300,7 @@ run_target(void)
 	struct outcome o;
 	char cmd[2048];
 
-	if (sh("command -v %.*s >/dev/null", (int)strcspn(tg->check, " "),
+	if (tsh("command -v %.*s >/dev/null", (int)strcspn(tg->check, " "),
 	    tg->check) != 0) {
 		printf("SKIP: %s fault injection (%.*s not installed)\n",
 		    tg->type, (int)strcspn(tg->check, " "), tg->check);
@@ -346,17 +312,17 @@ run_target(void)
 		return;
 	}
 	snprintf(cmd, sizeof(cmd), tg->mkfs, pristine);
-	if (sh("rm -f '%s' && %s >/dev/null", pristine, cmd) != 0) {
-		check(false, "%s: %s", tg->type, cmd);
+	if (tsh("rm -f '%s' && %s >/dev/null", pristine, cmd) != 0) {
+		tcheck(false, "%s: %s", tg->type, cmd);
 		return;
 	}
 	fresh();
 	hypfault_reset();
 	o = workload();
 	hypfault_stats(&st);
-	check(o.errors == 0 && st.injected == 0, "%s: fault-free run: %d "
+	tcheck(o.errors == 0 && st.injected == 0, "%s: fault-free run: %d "
 	    "errors", tg->type, o.errors);
-	check(tool(tg->check) == 0 && final_ok(), "%s: fault-free run: "
+	tcheck(tool(tg->check) == 0 && final_ok(), "%s: fault-free run: "
 	    "reference fsck, or the tree it left", tg->type);
 	printf("%s: fault-free run: %llu allocations, %llu reads, %llu "
 	    "writes, %llu flushes\n", tg->type, (unsigned long long)st.allocs,
@@ -379,7 +345,7 @@ main(void)
 	snprintf(dir, sizeof(dir), "%s/fault", t ? t : "/tmp");
 	snprintf(pristine, sizeof(pristine), "%s/pristine.img", dir);
 	snprintf(img, sizeof(img), "%s/work.img", dir);
-	if (sh("rm -rf '%s' && mkdir -p '%s'", dir, dir) != 0 ||
+	if (tsh("rm -rf '%s' && mkdir -p '%s'", dir, dir) != 0 ||
 	    ak_init() != 0 || ak_sys_mkdir(MNT, 0755) != 0) {
 		printf("FAIL: setup: %s\n", strerror(errno));
 		printf("fault_test: 0 passed, 1 failed\n");
@@ -389,7 +355,6 @@ main(void)
 		tg = &targets[i];
 		run_target();
 	}
-	check(ak_fini() == 0, "ak_fini: %s", strerror(errno));
-	printf("fault_test: %d passed, %d failed\n", npass, nfail);
-	return nfail != 0;
+	tcheck(ak_fini() == 0, "ak_fini: %s", strerror(errno));
+	return tsummary("fault_test");
 }

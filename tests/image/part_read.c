@@ -27,43 +27,14 @@
 #include <strings.h>
 #include <unistd.h>
 #include "ak/ak.h"
+#include "tests/lib/tcheck.h"
 
 #define MNT	"/mnt"
 #define MAXP	16
 
-static int npass, nfail;
 static char dir[1024];
 
-static void
-check(bool ok, const char *fmt, ...)
-{
-	va_list ap;
 
-	if (ok) {
-		npass++;
-		return;
-	}
-	nfail++;
-	printf("FAIL: ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
-
-static int
-sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	rc = system(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
-}
 
 /* One line of `sfdisk -d`. */
 struct dumpent {
@@ -115,7 +86,7 @@ table_check(const char *disk, const char *scheme)
 	snprintf(img, sizeof(img), "%s/%s.img", dir, disk);
 	nd = dump_read(disk, d, MAXP);
 	np = ak_partitions(img, p, MAXP);
-	check(nd > 0 && np == nd, "%s: %d partitions, sfdisk has %d (%s)",
+	tcheck(nd > 0 && np == nd, "%s: %d partitions, sfdisk has %d (%s)",
 	    disk, np, nd, np < 0 ? strerror(errno) : "");
 	for (i = 0; i < nd && i < np; i++) {
 		/* sfdisk prints MBR types as bare hex ("6", "83"). */
@@ -124,7 +95,7 @@ table_check(const char *disk, const char *scheme)
 			    strtoul(d[i].type, NULL, 16));
 		else
 			snprintf(type, sizeof(type), "%s", d[i].type);
-		check(p[i].ap_index == d[i].index &&
+		tcheck(p[i].ap_index == d[i].index &&
 		    p[i].ap_offset == d[i].start * 512 &&
 		    p[i].ap_size == d[i].size * 512,
 		    "%s: partition %d at %llu+%llu, sfdisk: %d at %llu+%llu",
@@ -132,7 +103,7 @@ table_check(const char *disk, const char *scheme)
 		    (unsigned long long)p[i].ap_size, d[i].index,
 		    (unsigned long long)d[i].start * 512,
 		    (unsigned long long)d[i].size * 512);
-		check(strcasecmp(p[i].ap_type, type) == 0 &&
+		tcheck(strcasecmp(p[i].ap_type, type) == 0 &&
 		    strcmp(p[i].ap_name, d[i].name) == 0 &&
 		    strcmp(p[i].ap_scheme, scheme) == 0,
 		    "%s%d: type %s name \"%s\" scheme %s, sfdisk: %s \"%s\"",
@@ -170,16 +141,16 @@ mount_check(const char *disk, const char *opts, const char *type,
 
 	snprintf(img, sizeof(img), "%s/%s", dir, disk);
 	snprintf(marker, sizeof(marker), "%s/%s.marker", dir, name);
-	check(ak_probe(img, opts, got, sizeof(got)) == 0 &&
+	tcheck(ak_probe(img, opts, got, sizeof(got)) == 0 &&
 	    strcmp(got, type) == 0, "%s %s: probe gave \"%s\" (%s), want %s",
 	    disk, opts, got, strerror(errno), type);
 	if (ak_sys_mount(NULL, MNT, AK_MNT_RDONLY, img, opts) != 0) {
-		check(false, "%s %s: mount: %s", disk, opts, strerror(errno));
+		tcheck(false, "%s %s: mount: %s", disk, opts, strerror(errno));
 		return;
 	}
-	check(same_file(MNT "/marker", marker), "%s %s: marker differs",
+	tcheck(same_file(MNT "/marker", marker), "%s %s: marker differs",
 	    disk, opts);
-	check(ak_sys_unmount(MNT, 0) == 0, "%s %s: unmount: %s", disk, opts,
+	tcheck(ak_sys_unmount(MNT, 0) == 0, "%s %s: unmount: %s", disk, opts,
 	    strerror(errno));
 }
 
@@ -193,9 +164,9 @@ fstype_check(const char *disk, const char *const *want, int n)
 
 	snprintf(img, sizeof(img), "%s/%s.img", dir, disk);
 	np = ak_partitions(img, p, MAXP);
-	check(np == n, "%s: %d partitions, want %d", disk, np, n);
+	tcheck(np == n, "%s: %d partitions, want %d", disk, np, n);
 	for (i = 0; i < np && i < n; i++)
-		check(strcmp(p[i].ap_fstype, want[i]) == 0,
+		tcheck(strcmp(p[i].ap_fstype, want[i]) == 0,
 		    "%s%d: fstype \"%s\", want \"%s\"", disk, p[i].ap_index,
 		    p[i].ap_fstype, want[i]);
 }
@@ -229,7 +200,7 @@ mounts(void)
 static void
 fails(int rc, int want, const char *what)
 {
-	check(rc == -1 && errno == want, "%s: rc %d errno %s, want %s", what,
+	tcheck(rc == -1 && errno == want, "%s: rc %d errno %s, want %s", what,
 	    rc, strerror(errno), strerror(want));
 }
 
@@ -260,7 +231,7 @@ errors(void)
 	fails(ak_probe(mbr, NULL, got, sizeof(got)), EMEDIUMTYPE,
 	    "probe of the whole partitioned disk");
 	/* A FAT boot sector ends in 55 AA too: it is no MBR. */
-	check(ak_partitions(fat, p, 4) == 0, "fat.img: partitions found");
+	tcheck(ak_partitions(fat, p, 4) == 0, "fat.img: partitions found");
 	fails(ak_partitions("/nonexistent.img", p, 4), ENOENT,
 	    "partitions of a missing image");
 }
@@ -303,20 +274,20 @@ write_partition(void)
 	snprintf(img, sizeof(img), "%s/mbr.img", dir);
 	before = outside_crc(img, off, len);
 	if (ak_sys_mount("fatfs", MNT, 0, img, "part=6") != 0) {
-		check(false, "mbr.img part=6: rw mount: %s", strerror(errno));
+		tcheck(false, "mbr.img part=6: rw mount: %s", strerror(errno));
 		return;
 	}
 	fd = ak_sys_open(MNT "/NEW.TXT", O_WRONLY | O_CREAT, 0644);
-	check(fd >= 0 && ak_sys_write(fd, "hello partition\n", 16) == 16 &&
+	tcheck(fd >= 0 && ak_sys_write(fd, "hello partition\n", 16) == 16 &&
 	    ak_sys_close(fd) == 0, "part=6: write: %s", strerror(errno));
-	check(ak_sys_unmount(MNT, 0) == 0, "part=6: unmount: %s",
+	tcheck(ak_sys_unmount(MNT, 0) == 0, "part=6: unmount: %s",
 	    strerror(errno));
-	check(outside_crc(img, off, len) == before,
+	tcheck(outside_crc(img, off, len) == before,
 	    "bytes outside partition 6 changed");
-	check(sh("dd if='%s' of='%s/p6.fs' bs=512 skip=79872 count=12288 "
+	tcheck(tsh("dd if='%s' of='%s/p6.fs' bs=512 skip=79872 count=12288 "
 	    "status=none && fsck.fat -n '%s/p6.fs' >/dev/null 2>&1", img, dir,
 	    dir) == 0, "fsck.fat -n of partition 6 after the write");
-	check(sh("test \"$(MTOOLS_SKIP_CHECK=1 mtype -i '%s/p6.fs' ::/NEW.TXT)\""
+	tcheck(tsh("test \"$(MTOOLS_SKIP_CHECK=1 mtype -i '%s/p6.fs' ::/NEW.TXT)\""
 	    " = 'hello partition'", dir) == 0, "mtype of the new file");
 }
 
@@ -328,11 +299,11 @@ patch(const char *disk, const char *name, long off, const void *b, size_t n)
 	int fd;
 
 	if (strcmp(disk, name) != 0)
-		sh("cp '%s/%s' '%s/%s'", dir, disk, dir, name);
+		tsh("cp '%s/%s' '%s/%s'", dir, disk, dir, name);
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	if ((fd = open(path, O_WRONLY)) < 0 ||
 	    pwrite(fd, b, n, off) != (ssize_t)n)
-		check(false, "patch %s: %s", name, strerror(errno));
+		tcheck(false, "patch %s: %s", name, strerror(errno));
 	if (fd >= 0)
 		close(fd);
 }
@@ -351,7 +322,7 @@ damage(void)
 	patch("gpt.img", "gpt-p.img", 512 + 8, junk, 4);
 	snprintf(img, sizeof(img), "%s/gpt-p.img", dir);
 	n = ak_partitions(img, p, MAXP);
-	check(n == 3 && p[2].ap_index == 4 && p[2].ap_offset == 67584 * 512,
+	tcheck(n == 3 && p[2].ap_index == 4 && p[2].ap_offset == 67584 * 512,
 	    "GPT with a broken primary header: %d partitions", n);
 	patch("gpt-p.img", "gpt-pb.img", 64 * 1024 * 1024 - 512 + 8, junk, 4);
 	snprintf(img, sizeof(img), "%s/gpt-pb.img", dir);
@@ -359,7 +330,7 @@ damage(void)
 	/* Entry array of the primary damaged: its CRC fails, backup used. */
 	patch("gpt.img", "gpt-e.img", 1024 + 40, junk, 8);
 	snprintf(img, sizeof(img), "%s/gpt-e.img", dir);
-	check(ak_partitions(img, p, MAXP) == 3,
+	tcheck(ak_partitions(img, p, MAXP) == 3,
 	    "GPT with a broken primary entry array");
 	/* The EBR of logical 6 sits at sector 79872 - 2048. */
 	patch("mbr.img", "mbr-loop.img", (79872 - 2048) * 512 + 446 + 16,
@@ -385,9 +356,9 @@ fuzz(const char *disk, long span)
 	int round, i, n, fd, bad = 0;
 
 	snprintf(img, sizeof(img), "%s/fuzz-%s", dir, disk);
-	if (sh("cp '%s/%s' '%s'", dir, disk, img) != 0 ||
+	if (tsh("cp '%s/%s' '%s'", dir, disk, img) != 0 ||
 	    (fd = open(img, O_RDWR)) < 0) {
-		check(false, "fuzz %s: copy", disk);
+		tcheck(false, "fuzz %s: copy", disk);
 		return;
 	}
 	srandom(7);
@@ -413,7 +384,7 @@ fuzz(const char *disk, long span)
 				bad++;
 	}
 	close(fd);
-	check(bad == 0, "%s: %d fuzzed tables gave nonsense", disk, bad);
+	tcheck(bad == 0, "%s: %d fuzzed tables gave nonsense", disk, bad);
 }
 
 int
@@ -424,7 +395,7 @@ main(void)
 
 	alarm(600);
 	snprintf(dir, sizeof(dir), "%s/part", t ? t : "/tmp");
-	rc = sh("sh tests/image/mkpart.sh '%s'", dir);
+	rc = tsh("sh tests/image/mkpart.sh '%s'", dir);
 	if (rc == 77) {
 		printf("SKIP: partition images (sfdisk or mkfs tools missing)\n");
 		printf("part_read: 0 passed, 0 failed\n");
@@ -444,7 +415,6 @@ main(void)
 	damage();
 	fuzz("gpt.img", 34 * 512);
 	fuzz("mbr.img", 512);
-	check(ak_fini() == 0, "ak_fini: %s", strerror(errno));
-	printf("part_read: %d passed, %d failed\n", npass, nfail);
-	return nfail != 0;
+	tcheck(ak_fini() == 0, "ak_fini: %s", strerror(errno));
+	return tsummary("part_read");
 }

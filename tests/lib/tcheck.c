@@ -1,0 +1,55 @@
+/*
+ * tcheck.c: checks, shell commands and the summary line of the host test
+ * programs (tcheck.h).
+ */
+#include <sys/wait.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "tests/lib/tcheck.h"
+
+#define TC_MAXPRINT	60	/* FAIL lines printed; the rest are counted */
+
+int tc_npass, tc_nfail;
+
+void
+tcheck(bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ok) {
+		tc_npass++;
+		return;
+	}
+	if (tc_nfail++ >= TC_MAXPRINT)
+		return;
+	printf("FAIL: ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+int
+tsh(const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+	rc = system(cmd);
+	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
+}
+
+int
+tsummary(const char *name)
+{
+	printf("%s: %d passed, %d failed\n", name, tc_npass, tc_nfail);
+	return tc_nfail != 0;
+}
