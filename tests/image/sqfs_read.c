@@ -621,6 +621,42 @@ test_image(const char *img, bool allroot, bool xattrs)
 	check(ak_sys_unmount(MNT, 0) == 0, "unmount: %s", strerror(errno));
 }
 
+/*
+ * The host kernel's squashfs driver as a second reader of the same image
+ * (as root, where loop devices and the driver exist; else one SKIP):
+ * every name, type, mode, owner, time, link, xattr and byte we read must
+ * be what it reads.
+ */
+static void
+test_kernel(const char *img)
+{
+	static bool skipped;
+	char kmnt[2048], cmd[8192];
+	int error;
+
+	curimg = img;
+	snprintf(kmnt, sizeof(kmnt), "%s/kmnt", outdir);
+	snprintf(cmd, sizeof(cmd), "[ \"$(id -u)\" = 0 ] && mkdir -p '%s' && "
+	    "mount -t squashfs -o loop,ro '%s/%s' '%s' 2>/dev/null", kmnt,
+	    outdir, img, kmnt);
+	if (system(cmd) != 0) {
+		if (!skipped)
+			printf("SKIP: squashfs against the host kernel (not "
+			    "root, no loop devices or no squashfs driver)\n");
+		skipped = true;
+		return;
+	}
+	if ((error = mount_img(img)) != 0)
+		check(false, "mount: %s", strerror(error));
+	else {
+		walk(kmnt, MNT, false, true, 0);
+		check(ak_sys_unmount(MNT, 0) == 0, "unmount: %s",
+		    strerror(errno));
+	}
+	snprintf(cmd, sizeof(cmd), "umount '%s'", kmnt);
+	check(system(cmd) == 0, "umount of the kernel's mount");
+}
+
 /* The 50,000-entry directory: lookups through the index, full readdir. */
 static void
 test_bigdir(const char *img)
@@ -986,6 +1022,8 @@ main(void)
 			test_image(name, allroot != 0, xattrs != 0);
 	}
 	fclose(f);
+	test_kernel("gzip.img");
+	test_kernel("xz.img");
 	test_superblock("gzip.img");
 	test_rootblock("gzip.img", true);
 	test_rootblock("xz.img", true);
