@@ -54,6 +54,8 @@ TESTBINS += $(BUILD)/tests/host/sandbox_test
 
 all: $(BUILD)/libak.a $(BUILD)/libak.so $(BUILD)/ak.pc $(TESTBINS)
 
+include fsu/fsu.mk
+
 
 # --- kernel ---------------------------------------------------------------
 # The tables are regenerated on every run (a new source file may be older
@@ -216,6 +218,16 @@ fuzz-build:
 fuzz: fuzz-build
 	sh tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(FUZZTYPES)
 
+# fs-utils on the sample image in demo/ (the README's first example).
+demo: all
+	sh tools/demo.sh $(BUILD)
+
+# Benchmarks against the peers (bench/run.sh; not part of check).
+bench: all
+	sh bench/run.sh $(BUILD)
+bench-quick: all
+	BENCH_QUICK=1 sh bench/run.sh $(BUILD)
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/ak
 	install -m 644 $(BUILD)/libak.a $(DESTDIR)$(PREFIX)/lib/
@@ -228,7 +240,7 @@ clean:
 	rm -rf build build-asan build-tsan build-clang
 
 .PHONY: FORCE all check deps check-build check-run check-asan check-tsan \
-	check-clang fuzz fuzz-build install clean
+	check-clang fuzz fuzz-build demo bench bench-quick install clean
 .DELETE_ON_ERROR:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -11,12 +11,14 @@ B=${1:-build}
 TMPBASE=$(mktemp -d "${TMPDIR:-/tmp}/ak-tests.XXXXXX")
 trap 'rm -rf "$TMPBASE"' EXIT INT TERM
 export AK_TESTDIR="$TMPBASE"
+export AK_BUILD="$B"	# for test scripts (tests/fsu/fsu_test.sh)
 
 progs="$B/tests/unit/ktest_run $B/tests/host/hyp_test
     $B/tests/vfs/vfs_conform $B/tests/stress/stress
     $B/tests/image/fat_read $B/tests/image/ext2_read $B/tests/image/sqfs_read
     $B/tests/image/iso_read $B/tests/image/part_read
-    $B/tests/fault/fault_test $B/tests/fuzz/fuzz_replay $B/tests/host/sandbox_test"
+    $B/tests/fault/fault_test $B/tests/fuzz/fuzz_replay $B/tests/host/sandbox_test
+    $B/tests/fsu/copy_test tests/fsu/fsu_test.sh"
 tpass=0
 tfail=0
 broken=""

@@ -1,0 +1,60 @@
+/*
+ * cmd_cat.c: fsu_cat FILE...: image files to standard output, byte for
+ * byte.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ak/ak.h>
+
+#include "fsu/fsu.h"
+
+#define FSU_IOSIZE	(128 * 1024)
+
+static int
+fsu_cat1(const char *path, char *buf)
+{
+	ssize_t n;
+	int fd, err;
+
+	if ((fd = ak_sys_open(path, O_RDONLY)) < 0)
+		return fsu_warn_path(path, errno);
+	while ((n = ak_sys_read(fd, buf, FSU_IOSIZE)) > 0) {
+		if (fwrite(buf, 1, (size_t)n, stdout) != (size_t)n) {
+			fsu_warnx("standard output: %s", strerror(errno));
+			ak_sys_close(fd);
+			return FSU_EXIT_FAIL;
+		}
+	}
+	err = errno;
+	ak_sys_close(fd);
+	if (n < 0)
+		return fsu_warn_path(path, err);
+	return FSU_EXIT_OK;
+}
+
+int
+fsu_cat(int argc, char **argv)
+{
+	char *buf;
+	int ch, i, status = FSU_EXIT_OK;
+
+	while ((ch = getopt(argc, argv, "u")) != -1)
+		if (ch != 'u')
+			return fsu_cmd_usage("cat");
+	if (optind >= argc)
+		return fsu_cmd_usage("cat");
+	if ((buf = malloc(FSU_IOSIZE)) == NULL)
+		return fsu_warn_path(argv[optind], ENOMEM);
+	for (i = optind; i < argc; i++)
+		if (fsu_cat1(argv[i], buf) != 0)
+			status = FSU_EXIT_FAIL;
+	free(buf);
+	if (fflush(stdout) != 0)
+		status = FSU_EXIT_FAIL;
+	return status;
+}
