@@ -75,6 +75,15 @@ sqfs_vfs_root(struct mount *mp, struct vnode **vpp)
 		vrele(vp);
 		return FS_CORRUPT(SQFS_FSNAME, "root inode is not a directory");
 	}
+	/*
+	 * ".." of a top-level directory names the root by inode number,
+	 * which only the directory map can turn into a reference.
+	 */
+	if ((error = sqfs_dmap_add(sm, VTOSQ(vp)->sn_ino,
+	    sm->sm_sb.s_root_ref)) != 0) {
+		vrele(vp);
+		return error;
+	}
 	*vpp = vp;
 	return 0;
 }

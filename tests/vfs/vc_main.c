@@ -281,6 +281,7 @@ main(int argc, char **argv)
 			failed++;
 		vc_run_target(t, filter, &passed, &failed);
 	}
+	vc_ro_all(vc_hostbase, filter, &passed, &failed);
 	(void)chdir("/");
 	vt_rmtree(&vt_host_ops, vc_hostbase);
 	ak_fini();

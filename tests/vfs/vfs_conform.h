@@ -122,6 +122,10 @@ int	vc_image_setup(const struct vc_target *, const char *);
 int	vc_image_teardown(const struct vc_target *, const char *);
 int	vc_mkimage(const char *, off_t, const char *const *);
 
+/* vc_ro.c: the read-only drivers, on images of a tree under hostbase. */
+void	vc_ro_all(const char *hostbase, const char *filter, int *np,
+	    int *nf);
+
 /* Scenario tables, each ending with a NULL name. */
 extern const struct vc_scen vc_open_scen[];
 extern const struct vc_scen vc_rw_scen[];
