@@ -25,6 +25,7 @@
 
 #define GENFS_MAXIOV	16		/* iovecs per device transfer */
 #define GENFS_ZEROBUF	65536		/* zero buffer for filling */
+#define GENFS_SMALLNEW	65536		/* new extents written in one go */
 
 /*
  * Map the extent holding off (at most len bytes wanted) and check that
@@ -211,6 +212,31 @@ genfs_write_data(struct blkdev *dev, uint64_t phys, size_t n,
 }
 
 /*
+ * A small new extent (a small file's clusters or blocks) in one device
+ * write: zeros around the n bytes of uio, built in memory, so that the
+ * file's tail costs neither a read-modify-write nor a second write for
+ * the zeros after it.  The uio advances only once the write succeeded.
+ */
+static int
+genfs_write_small(const struct bmap *bm, uint64_t phys, size_t n,
+    struct uio *uio)
+{
+	size_t len = (size_t)bm->bm_len, at = (size_t)(phys - bm->bm_physoff);
+	uint8_t *buf;
+	int error;
+
+	if ((buf = kmem_zalloc(len)) == NULL)
+		return ENOMEM;
+	if (uio_peekcopy(uio, buf + at, n) != n)
+		error = EFAULT;
+	else if ((error = blkdev_write(bm->bm_dev, buf, len,
+	    bm->bm_physoff)) == 0)
+		uio_advance(uio, n);
+	kmem_free(buf, len);
+	return error;
+}
+
+/*
  * Write n bytes of uio at file offset off into the allocated extent bm;
  * zero the rest of the extent if its storage is new or unwritten.
  */
@@ -222,6 +248,11 @@ genfs_write_extent(const struct bmap *bm, int64_t off, size_t n,
 	uint64_t xend = bm->bm_physoff + (uint64_t)bm->bm_len;
 	int error;
 
+	if ((bm->bm_flags & (BMAP_NEW | BMAP_UNWRITTEN)) &&
+	    bm->bm_len <= GENFS_SMALLNEW &&
+	    bm->bm_physoff % bm->bm_dev->bd_secsize == 0 &&
+	    xend <= bm->bm_dev->bd_size)
+		return genfs_write_small(bm, phys, n, uio);
 	if (bm->bm_flags & (BMAP_NEW | BMAP_UNWRITTEN)) {
 		error = genfs_zero(bm->bm_dev, bm->bm_physoff,
 		    phys - bm->bm_physoff);
