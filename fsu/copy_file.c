@@ -88,6 +88,8 @@ copy_range(struct copy_ctx *cc, int sfd, int dfd, off_t off, off_t end,
 	int error;
 
 	while (off < end) {
+		if (fsu_interrupted)
+			return EINTR;
 		want = end - off < COPY_BUFSIZE ? (size_t)(end - off) :
 		    COPY_BUFSIZE;
 		n = cc->cc_sseq ? cc->cc_src->sd_read(sfd, cc->cc_buf, want) :

@@ -367,6 +367,15 @@ copy_node(struct copy_ctx *cc, const struct copy_end *arg,
 	int follow = copy_follow(cc, arg, depth), exists;
 
 	s.ce_follow = follow;	/* from here on: was it followed */
+	if (fsu_interrupted && !cc->cc_stop) {
+		copy_progress_clear(cc);
+		fsu_warnx("interrupted: stopping the copy before %s",
+		    src->ce_path);
+		cc->cc_stop = 1;
+		cc->cc_status = FSU_EXIT_FAIL;
+	}
+	if (cc->cc_stop)
+		return;
 	if (cc->cc_src->sd_fstatat(src->ce_dirfd, src->ce_name, &sst,
 	    follow ? 0 : AT_SYMLINK_NOFOLLOW) != 0) {
 		copy_fail(cc, src->ce_path, errno);

@@ -16,6 +16,7 @@
 
 #include <sys/types.h>
 #include <sys/stat.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -175,6 +176,12 @@ int	fsu_sh(int, char **);
 extern const struct fsu_image *fsu_image_cur;
 /* Run a command on the mounted image (fsu_sh's commands too). */
 int	fsu_cmd_run(const struct fsu_cmd *c, int argc, char **argv);
+
+/*
+ * Set by SIGINT, SIGTERM and SIGHUP: long commands (copies) stop at the
+ * next file or chunk, and the image is still unmounted and synced.
+ */
+extern volatile sig_atomic_t fsu_interrupted;
 
 /* sandbox.c: confine the process for command c (after the mount). */
 extern int fsu_no_sandbox;		/* --no-sandbox */

@@ -19,6 +19,32 @@
 #include "fsu/fsu.h"
 
 const struct fsu_image *fsu_image_cur;
+volatile sig_atomic_t fsu_interrupted;
+
+static void
+fsu_onsignal(int sig)
+{
+	(void)sig;
+	fsu_interrupted = 1;
+}
+
+/*
+ * A writer interrupted by ^C or a kill must still unmount: the signal
+ * only sets a flag the copy loops look at (no SA_RESTART, so a blocked
+ * read of stdin returns), and the exit status says it was interrupted.
+ */
+static void
+fsu_catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fsu_onsignal;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGINT, &sa, NULL);
+	(void)sigaction(SIGTERM, &sa, NULL);
+	(void)sigaction(SIGHUP, &sa, NULL);
+}
 
 static void
 fsu_list_cmds(FILE *fp)
@@ -158,8 +184,10 @@ fsu_main_cmd(const struct fsu_cmd *c, int argc, char **argv)
 	 * A writer killed by SIGPIPE (fsu_rm -rv ... | head) would leave
 	 * the image unsynced: let the write to stdout fail instead.
 	 */
-	if (!im.im_rdonly)
+	if (!im.im_rdonly) {
 		signal(SIGPIPE, SIG_IGN);
+		fsu_catch_signals();
+	}
 	if ((status = fsu_mount(&im)) != 0)
 		return status;
 	fsu_sandbox(c, im.im_verbose);
@@ -170,6 +198,11 @@ fsu_main_cmd(const struct fsu_cmd *c, int argc, char **argv)
 	}
 	if ((st2 = fsu_unmount(&im)) != 0 && status == 0)
 		status = st2;
+	if (fsu_interrupted) {
+		fsu_warnx("%s: interrupted; the image was %s", im.im_path,
+		    st2 == 0 ? "synced and is consistent" : "not synced");
+		return 128 + SIGINT;
+	}
 	return status;
 }
 

@@ -687,6 +687,26 @@ else
 	skip "partition tests (sfdisk missing: apt-get install fdisk)"
 fi
 
+# --- interrupted writers -----------------------------------------------------
+# SIGINT in the middle of a large put: exit 130 (or 0 if it had already
+# finished), and the image unmounted cleanly: fsck.fat -n finds nothing
+# (the partial file stays, as with cp).
+IN=$W/intr.img
+head -c 200M /dev/zero >"$W/big200"
+rm -f "$IN"
+mkfs.fat -F 32 -C "$IN" 524288 >/dev/null
+"$F/fsu_put" "$IN" "$W/big200" /big 2>"$W/err" &
+pid=$!
+sleep 0.2
+kill -INT $pid 2>/dev/null
+wait $pid
+rc=$?
+if [ $rc -eq 130 ] || [ $rc -eq 0 ]; then ok; else
+	bad "interrupted put: exit $rc"; sed 's/^/    /' "$W/err" | head -n 5
+fi
+[ $rc -eq 130 ] && errmsg "interrupted put: message" "interrupted"
+check "interrupted put: fsck.fat -n clean" sh -c 'fsck.fat -n "$1" >/dev/null' _ "$IN"
+
 # --- the sandbox ---------------------------------------------------------
 # fsu_write waits on a fifo after mounting: its seccomp mode must be 2
 # (filtering) then, and 0 with --no-sandbox.  Sanitizer builds do not
