@@ -13,6 +13,7 @@
 #include "fsu/fsu.h"
 
 const char *fsu_prog = "fsu";
+volatile sig_atomic_t fsu_interrupted;
 
 void
 fsu_warnx(const char *fmt, ...)

@@ -19,7 +19,6 @@
 #include "fsu/fsu.h"
 
 const struct fsu_image *fsu_image_cur;
-volatile sig_atomic_t fsu_interrupted;
 
 static void
 fsu_onsignal(int sig)
