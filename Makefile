@@ -55,6 +55,7 @@ TESTBINS += $(BUILD)/tests/host/sandbox_test
 all: $(BUILD)/libak.a $(BUILD)/libak.so $(BUILD)/ak.pc $(TESTBINS)
 
 include fsu/fsu.mk
+include fuse/fuse.mk
 
 
 # --- kernel ---------------------------------------------------------------

@@ -4,7 +4,9 @@
  *	gen data BYTES SEED		incompressible bytes on stdout
  *	gen tree DIR NFILES NDIRS SEED	NFILES files of 1-8 KiB in NDIRS
  *					directories under DIR
- *	gen flat DIR NFILES		NFILES empty files in DIR
+ *	gen flat DIR NFILES		NFILES empty files in DIR, named
+ *					e0000000...: 8.3 names, so that FAT
+ *					holds 50,000 in one directory
  *
  * The same arguments give the same bytes on every machine (xorshift64*),
  * so images built on two machines hold the same data.
@@ -81,7 +83,7 @@ flat(const char *dir, long nfiles)
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
 		return -1;
 	for (i = 0; i < nfiles; i++) {
-		snprintf(path, sizeof(path), "%s/entry-%06ld", dir, i);
+		snprintf(path, sizeof(path), "%s/e%07ld", dir, i);
 		if ((fd = open(path, O_WRONLY | O_CREAT, 0644)) < 0)
 			return -1;
 		close(fd);

@@ -1,0 +1,79 @@
+/*
+ * akfuse.h: akfuse, an image served to the host through FUSE.
+ *
+ * The image is mounted inside libak's kernel at AKF_ROOT; every FUSE
+ * request is turned into the ak_sys_* call of the same meaning on a
+ * path under it.  nodes.c maps FUSE node ids to those paths; the
+ * ops_*.c files implement the low-level operations.
+ */
+#ifndef _FUSE_AKFUSE_H_
+#define _FUSE_AKFUSE_H_
+
+#define FUSE_USE_VERSION 312
+#include <fuse_lowlevel.h>
+
+#define AKF_ROOT	"/mnt"	/* the image's mount point in the kernel */
+
+/* Seconds the host kernel may cache names and attributes. */
+#define AKF_TIMEOUT	1.0
+
+/* --- nodes.c: node ids and their paths ----------------------------------- */
+void	akf_nodes_init(void);
+/*
+ * The namespace lock: held shared while a request turns a node id into a
+ * path and uses it, exclusively while unlink, rmdir and rename change the
+ * names, so that no request ever uses a path that is being renamed.
+ */
+void	akf_ns_rdlock(void);
+void	akf_ns_wrlock(void);
+void	akf_ns_unlock(void);
+/* Kernel path of ino, or of name in directory ino (name may be NULL). */
+char	*akf_path(fuse_ino_t ino, const char *name, int *errp);
+/* The node of name in directory parent, with one more lookup. */
+fuse_ino_t akf_node_enter(fuse_ino_t parent, const char *name,
+	    uint64_t *genp);
+void	akf_node_forget(fuse_ino_t ino, uint64_t nlookup);
+/* name in parent is gone (unlink, rmdir). */
+void	akf_node_gone(fuse_ino_t parent, const char *name);
+/* A rename succeeded: move (or exchange) the nodes to match. */
+void	akf_node_moved(fuse_ino_t oparent, const char *oname,
+	    fuse_ino_t nparent, const char *nname, unsigned int flags);
+/* Kernel descriptors open on a node (open, create; release). */
+void	akf_node_fd_add(fuse_ino_t ino, int fd);
+void	akf_node_fd_del(fuse_ino_t ino, int fd);
+/* A duplicate of one of them, to reach a node whose name is gone. */
+int	akf_node_fd_dup(fuse_ino_t ino);
+/* Number of live nodes (the root excluded), for debugging. */
+size_t	akf_node_count(void);
+
+/* --- part.c ------------------------------------------------------------------- */
+/*
+ * The partition to mount when opts names none: *partp = N, or 0 for the
+ * whole image; -1 (after a message) when the user must choose.
+ */
+int	akf_choose_part(const char *image, const char *opts, int *partp);
+
+/* --- ops_util.c: shared helpers ------------------------------------------- */
+/* Run the rest of this request with the caller's credentials. */
+void	akf_cred(fuse_req_t req);
+/* Answer a request that created or found name in parent (path given). */
+void	akf_reply_entry(fuse_req_t req, fuse_ino_t parent, const char *name,
+	    const char *path);
+/*
+ * How long the host may cache st: AKF_TIMEOUT, but not at all for a
+ * file with hard links, whose other names are other FUSE nodes that a
+ * write through this one does not refresh.
+ */
+double	akf_attr_timeout(const struct stat *st);
+/* Fill e for name in parent; 0 or an errno. */
+int	akf_make_entry(fuse_ino_t parent, const char *name, const char *path,
+	    struct fuse_entry_param *e);
+
+/* --- the operation tables, filled by each ops_*.c ------------------------- */
+void	akf_ops_name(struct fuse_lowlevel_ops *ops);
+void	akf_ops_attr(struct fuse_lowlevel_ops *ops);
+void	akf_ops_file(struct fuse_lowlevel_ops *ops);
+void	akf_ops_dir(struct fuse_lowlevel_ops *ops);
+void	akf_ops_xattr(struct fuse_lowlevel_ops *ops);
+
+#endif /* !_FUSE_AKFUSE_H_ */

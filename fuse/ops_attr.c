@@ -1,0 +1,145 @@
+/*
+ * ops_attr.c: getattr, setattr and statfs.
+ *
+ * When the host passes an open file (fi), the calls go through its
+ * kernel descriptor: that works for a file whose name is already gone.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+
+#include <ak/ak.h>
+
+#include "fuse/akfuse.h"
+
+static void
+akf_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct stat st;
+	char *path;
+	int err = 0, fd;
+
+	akf_cred(req);
+	if (fi != NULL) {
+		err = ak_sys_fstat((int)fi->fh, &st) != 0 ? errno : 0;
+	} else {
+		akf_ns_rdlock();
+		if ((path = akf_path(ino, NULL, &err)) != NULL)
+			err = ak_sys_lstat(path, &st) != 0 ? errno : 0;
+		akf_ns_unlock();
+		free(path);
+		/* No name any more: an open descriptor still reaches it. */
+		if (path == NULL && (fd = akf_node_fd_dup(ino)) >= 0) {
+			err = ak_sys_fstat(fd, &st) != 0 ? errno : 0;
+			(void)ak_sys_close(fd);
+		}
+	}
+	if (err != 0)
+		fuse_reply_err(req, err);
+	else
+		fuse_reply_attr(req, &st, akf_attr_timeout(&st));
+}
+
+/* The times of a setattr, with UTIME_NOW and UTIME_OMIT. */
+static void
+akf_times(const struct stat *attr, int to_set, struct timespec ts[2])
+{
+	ts[0].tv_sec = ts[1].tv_sec = 0;
+	ts[0].tv_nsec = ts[1].tv_nsec = UTIME_OMIT;
+	if (to_set & FUSE_SET_ATTR_ATIME_NOW)
+		ts[0].tv_nsec = UTIME_NOW;
+	else if (to_set & FUSE_SET_ATTR_ATIME)
+		ts[0] = attr->st_atim;
+	if (to_set & FUSE_SET_ATTR_MTIME_NOW)
+		ts[1].tv_nsec = UTIME_NOW;
+	else if (to_set & FUSE_SET_ATTR_MTIME)
+		ts[1] = attr->st_mtim;
+}
+
+/* Apply the changes, by descriptor (fd >= 0) or by path; 0 or errno. */
+static int
+akf_apply(int fd, const char *path, const struct stat *attr, int to_set)
+{
+	struct timespec ts[2];
+	uid_t uid;
+	gid_t gid;
+	int r;
+
+	if (to_set & FUSE_SET_ATTR_MODE) {
+		r = fd >= 0 ? ak_sys_fchmod(fd, attr->st_mode) :
+		    ak_sys_chmod(path, attr->st_mode);
+		if (r != 0)
+			return errno;
+	}
+	if (to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) {
+		uid = to_set & FUSE_SET_ATTR_UID ? attr->st_uid : (uid_t)-1;
+		gid = to_set & FUSE_SET_ATTR_GID ? attr->st_gid : (gid_t)-1;
+		r = fd >= 0 ? ak_sys_fchown(fd, uid, gid) :
+		    ak_sys_lchown(path, uid, gid);
+		if (r != 0)
+			return errno;
+	}
+	if (to_set & FUSE_SET_ATTR_SIZE) {
+		r = fd >= 0 ? ak_sys_ftruncate(fd, attr->st_size) :
+		    ak_sys_truncate(path, attr->st_size);
+		if (r != 0)
+			return errno;
+	}
+	if (to_set & (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME |
+	    FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW)) {
+		akf_times(attr, to_set, ts);
+		r = fd >= 0 ? ak_sys_futimens(fd, ts) :
+		    ak_sys_utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW);
+		if (r != 0)
+			return errno;
+	}
+	return 0;
+}
+
+static void
+akf_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
+    struct fuse_file_info *fi)
+{
+	struct stat st;
+	char *path = NULL;
+	int err = 0, fd = fi != NULL ? (int)fi->fh : -1, dupfd = -1;
+
+	akf_cred(req);
+	akf_ns_rdlock();
+	if (fd < 0 && (path = akf_path(ino, NULL, &err)) == NULL &&
+	    (dupfd = fd = akf_node_fd_dup(ino)) < 0)
+		;
+	else if ((err = akf_apply(fd, path, attr, to_set)) != 0)
+		;
+	else if ((fd >= 0 ? ak_sys_fstat(fd, &st) :
+	    ak_sys_lstat(path, &st)) != 0)
+		err = errno;
+	akf_ns_unlock();
+	if (dupfd >= 0)
+		(void)ak_sys_close(dupfd);
+	if (err != 0)
+		fuse_reply_err(req, err);
+	else
+		fuse_reply_attr(req, &st, akf_attr_timeout(&st));
+	free(path);
+}
+
+static void
+akf_statfs(fuse_req_t req, fuse_ino_t ino)
+{
+	struct statvfs sb;
+
+	akf_cred(req);
+	if (ak_sys_statvfs(AKF_ROOT, &sb) != 0)
+		fuse_reply_err(req, errno);
+	else
+		fuse_reply_statfs(req, &sb);
+}
+
+void
+akf_ops_attr(struct fuse_lowlevel_ops *ops)
+{
+	ops->getattr = akf_getattr;
+	ops->setattr = akf_setattr;
+	ops->statfs = akf_statfs;
+}
