@@ -45,6 +45,7 @@ TESTBINS = $(BUILD)/tests/unit/ktest_run $(BUILD)/tests/host/hyp_test \
 	   $(VFSTESTS)
 TESTBINS += $(BUILD)/tests/image/fat_read
 TESTBINS += $(BUILD)/tests/image/ext2_read
+TESTBINS += $(BUILD)/tests/image/ext2_write
 TESTBINS += $(BUILD)/tests/image/sqfs_read
 TESTBINS += $(BUILD)/tests/image/iso_read
 TESTBINS += $(BUILD)/tests/image/part_read
@@ -159,6 +160,8 @@ $(BUILD)/tests/image/fat_read: $(BUILD)/tests/image/fat_read.o \
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/image/ext2_read: $(BUILD)/tests/image/ext2_read.o $(BUILD)/libak.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/image/ext2_write: $(BUILD)/tests/image/ext2_write.o $(BUILD)/libak.a
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/image/sqfs_read: $(BUILD)/tests/image/sqfs_read.o $(BUILD)/libak.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/image/part_read: $(BUILD)/tests/image/part_read.o \
@@ -238,7 +241,7 @@ install: all
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/ak.pc
 
 clean:
-	rm -rf build build-asan build-tsan build-clang
+	rm -rf build build-asan build-tsan build-clang build-fuzz
 
 .PHONY: FORCE all check deps check-build check-run check-asan check-tsan \
 	check-clang fuzz fuzz-build demo bench bench-quick install clean

@@ -15,10 +15,11 @@ export AK_BUILD="$B"	# for test scripts (tests/fsu/fsu_test.sh)
 
 progs="$B/tests/unit/ktest_run $B/tests/host/hyp_test
     $B/tests/vfs/vfs_conform $B/tests/stress/stress
-    $B/tests/image/fat_read $B/tests/image/ext2_read $B/tests/image/sqfs_read
-    $B/tests/image/iso_read $B/tests/image/part_read
-    $B/tests/fault/fault_test $B/tests/fuzz/fuzz_replay $B/tests/host/sandbox_test
-    $B/tests/fsu/copy_test tests/fsu/fsu_test.sh tests/fuse/fuse_test.sh"
+    $B/tests/image/fat_read $B/tests/image/ext2_read $B/tests/image/ext2_write
+    $B/tests/image/sqfs_read $B/tests/image/iso_read $B/tests/image/part_read
+    $B/tests/fault/fault_test $B/tests/fuzz/fuzz_replay
+    $B/tests/host/sandbox_test $B/tests/fsu/copy_test
+    tests/fsu/fsu_test.sh tests/fuse/fuse_test.sh"
 tpass=0
 tfail=0
 broken=""

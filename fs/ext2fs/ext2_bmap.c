@@ -17,7 +17,7 @@
  * Check an extent node header: raw bytes of size len at level lvl of a
  * tree whose root says depth rootdepth.
  */
-static int
+int
 ext4_ext_check_hdr(struct ext2_node *en, const uint8_t *raw, uint32_t len,
     int lvl, int rootdepth, struct ext4_exthdr *eh)
 {

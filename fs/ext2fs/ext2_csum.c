@@ -71,18 +71,17 @@ ext2_gd_csum(const struct ext2_mount *em, uint32_t group, const uint8_t *raw)
  * taken as zero.  The high half exists only when i_extra_isize covers
  * it; otherwise only the low 16 bits are stored and compared.
  */
-bool
-ext2_inode_csum_ok(const struct ext2_mount *em, const uint8_t *raw,
-    uint32_t seed)
+static uint32_t
+ext2_inode_csum(const struct ext2_mount *em, const uint8_t *raw,
+    uint32_t seed, bool *haship)
 {
-	uint32_t isize = em->em_isize, crc, stored, extra;
+	uint32_t isize = em->em_isize, crc, extra;
 	bool hashi = false;
 
 	crc = crc32c(seed, raw, EXT2_I_CSUM_LO_OFF);
 	crc = crc32c(crc, ext2_zeros, 2);
 	crc = crc32c(crc, raw + EXT2_I_CSUM_LO_OFF + 2,
 	    EXT2_GOOD_OLD_INODE_SIZE - EXT2_I_CSUM_LO_OFF - 2);
-	stored = le16dec(raw + EXT2_I_CSUM_LO_OFF);
 	if (isize > EXT2_GOOD_OLD_INODE_SIZE) {
 		extra = le16dec(raw + EXT2_I_EXTRA_ISIZE_OFF);
 		hashi = EXT2_GOOD_OLD_INODE_SIZE + extra >= EXT2_I_CSUM_HI_END;
@@ -92,15 +91,36 @@ ext2_inode_csum_ok(const struct ext2_mount *em, const uint8_t *raw,
 			crc = crc32c(crc, ext2_zeros, 2);
 			crc = crc32c(crc, raw + EXT2_I_CSUM_HI_END,
 			    isize - EXT2_I_CSUM_HI_END);
-			stored |= (uint32_t)le16dec(raw +
-			    EXT2_I_CSUM_HI_OFF) << 16;
 		} else
 			crc = crc32c(crc, raw + EXT2_I_CSUM_HI_OFF,
 			    isize - EXT2_I_CSUM_HI_OFF);
 	}
-	if (!hashi)
-		crc &= 0xFFFF;
+	*haship = hashi;
+	return hashi ? crc : crc & 0xFFFF;
+}
+
+bool
+ext2_inode_csum_ok(const struct ext2_mount *em, const uint8_t *raw,
+    uint32_t seed)
+{
+	uint32_t stored = le16dec(raw + EXT2_I_CSUM_LO_OFF);
+	bool hashi;
+	uint32_t crc = ext2_inode_csum(em, raw, seed, &hashi);
+
+	if (hashi)
+		stored |= (uint32_t)le16dec(raw + EXT2_I_CSUM_HI_OFF) << 16;
 	return crc == stored;
+}
+
+void
+ext2_inode_csum_set(const struct ext2_mount *em, uint8_t *raw, uint32_t seed)
+{
+	bool hashi;
+	uint32_t crc = ext2_inode_csum(em, raw, seed, &hashi);
+
+	le16enc(raw + EXT2_I_CSUM_LO_OFF, (uint16_t)crc);
+	if (hashi)
+		le16enc(raw + EXT2_I_CSUM_HI_OFF, (uint16_t)(crc >> 16));
 }
 
 /*
@@ -177,4 +197,70 @@ ext2_xattr_block_csum_ok(const struct ext2_mount *em, uint64_t pblk,
 	crc = crc32c(crc, ext2_zeros, 4);
 	crc = crc32c(crc, blk + off, em->em_bsize - off);
 	return crc == le32dec(blk + EXT2_XATTR_BCSUM_OFF);
+}
+
+/* Setters for the write half: the same sums, stored. */
+void
+ext4_extblock_csum_set(const struct ext2_node *en, uint8_t *blk,
+    uint16_t eh_max)
+{
+	uint32_t off = EXT4_EXT_HDR_SIZE + (uint32_t)eh_max *
+	    EXT4_EXT_ENTRY_SIZE;
+
+	le32enc(blk + off, crc32c(en->en_csum_seed, blk, off));
+}
+
+/* The caller has put the 12-byte tail record at the end of blk. */
+void
+ext2_dirblock_csum_set(const struct ext2_node *en, uint8_t *blk)
+{
+	uint32_t bsize = en->en_mount->em_bsize;
+
+	le32enc(blk + bsize - 4, crc32c(en->en_csum_seed, blk,
+	    bsize - EXT2_DIR_TAIL_SIZE));
+}
+
+void
+ext2_dx_csum_set(const struct ext2_node *en, uint8_t *blk, uint32_t cloff)
+{
+	struct ext2_dx_countlimit cl;
+	uint8_t *t;
+	uint32_t crc;
+
+	ext2_dx_countlimit_decode(blk + cloff, &cl);
+	t = blk + cloff + (uint32_t)cl.cl_limit * EXT2_DX_ENTRY_SIZE;
+	crc = crc32c(en->en_csum_seed, blk,
+	    cloff + (uint32_t)cl.cl_count * EXT2_DX_ENTRY_SIZE);
+	crc = crc32c(crc, t, 4);
+	crc = crc32c(crc, ext2_zeros, 4);
+	le32enc(t + 4, crc);
+}
+
+/* A block or inode bitmap of nbytes: crc32c with the fs seed. */
+uint32_t
+ext2_bitmap_csum(const struct ext2_mount *em, const uint8_t *map,
+    uint32_t nbytes)
+{
+	return crc32c(em->em_csum_seed, map, nbytes);
+}
+
+void
+ext2_super_csum_set(uint8_t *raw)
+{
+	le32enc(raw + EXT2_SB_CSUM_OFF, crc32c(~0U, raw, EXT2_SB_CSUM_OFF));
+}
+
+void
+ext2_xattr_block_csum_set(const struct ext2_mount *em, uint64_t pblk,
+    uint8_t *blk)
+{
+	uint8_t le[8];
+	uint32_t crc, off = EXT2_XATTR_BCSUM_OFF + 4;
+
+	le64enc(le, pblk);
+	crc = crc32c(em->em_csum_seed, le, 8);
+	crc = crc32c(crc, blk, EXT2_XATTR_BCSUM_OFF);
+	crc = crc32c(crc, ext2_zeros, 4);
+	crc = crc32c(crc, blk + off, em->em_bsize - off);
+	le32enc(blk + EXT2_XATTR_BCSUM_OFF, crc);
 }

@@ -404,3 +404,35 @@ ext2_htree_lookup(struct ext2_node *dp, const char *name, size_t namelen,
 	}
 	return error != 0 ? error : ENOENT;
 }
+
+/*
+ * The path an insertion of name takes (ext2_htree_add): the hash, the
+ * levels, the index nodes with the entry taken in each, and the leaf.
+ * EOPNOTSUPP for an unknown hash version.
+ */
+int
+ext2_htree_path(struct ext2_node *dp, const char *name, size_t namelen,
+    struct ext2_dxpath *p)
+{
+	struct ext2_dxframe frames[EXT2_DX_MAXLEVELS];
+	uint32_t minor;
+	int i, error;
+
+	memset(p, 0, sizeof(*p));
+	if ((error = ext2_dx_root_info(dp, &p->dp_levels,
+	    &p->dp_version)) != 0)
+		return error;
+	error = ext2_dx_hash(dp->en_mount, p->dp_version, name, namelen,
+	    &p->dp_hash, &minor);
+	if (error != 0)
+		return error;
+	memset(frames, 0, sizeof(frames));
+	error = ext2_dx_descend(dp, frames, 0, p->dp_levels, p->dp_hash, true,
+	    &p->dp_leaf);
+	for (i = 0; i <= p->dp_levels && error == 0; i++) {
+		p->dp_fr[i].f_lblk = frames[i].df_lblk;
+		p->dp_fr[i].f_cloff = frames[i].df_cloff;
+		p->dp_fr[i].f_idx = frames[i].df_idx;
+	}
+	return error;
+}

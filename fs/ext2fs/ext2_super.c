@@ -182,7 +182,7 @@ ext2_bg_has_super(const struct ext2_mount *em, uint32_t group)
  * meta group (one descriptor block's worth of groups) keeps its block in
  * its first group, after the superblock backup if that group has one.
  */
-static uint64_t
+uint64_t
 ext2_gdblock_loc(const struct ext2_mount *em, uint32_t i)
 {
 	const struct ext2_super *sb = &em->em_sb;
@@ -295,8 +295,8 @@ ext2_note_state(const struct ext2_mount *em)
 
 /*
  * Read and validate the superblock and descriptors of em->em_dev into
- * em.  rdonly must be true in this half: writing is not implemented.
- * On error the caller frees with ext2_super_free.
+ * em.  Unless rdonly, also check that the file system may be written
+ * (ext2_rw_check).  On error the caller frees with ext2_super_free.
  */
 int
 ext2_super_load(struct ext2_mount *em, const char *opts, bool rdonly)
@@ -306,11 +306,6 @@ ext2_super_load(struct ext2_mount *em, const char *opts, bool rdonly)
 
 	if ((error = ext2_parse_opts(opts)) != 0)
 		return error;
-	if (!rdonly) {
-		printf("ext2fs: writing is not supported yet; mount "
-		    "read-only\n");
-		return EROFS;
-	}
 	if (em->em_dev->bd_size < EXT2_SB_OFFSET + EXT2_SB_SIZE)
 		return EFTYPE;
 	if ((em->em_sbraw = kmem_alloc(EXT2_SB_SIZE)) == NULL)
@@ -329,6 +324,8 @@ ext2_super_load(struct ext2_mount *em, const char *opts, bool rdonly)
 	    (error = ext2_check_features(em)) != 0 ||
 	    (error = ext2_gd_load(em)) != 0)
 		return error;
+	if (!rdonly)
+		return ext2_rw_check(em);
 	ext2_note_state(em);
 	return 0;
 }

@@ -1,7 +1,11 @@
 /*
- * ext2_vfsops.c: the ext2/ext3/ext4 file system type: probe, mount
- * (read-only in this half), unmount, root, statistics, and loading a
- * vnode from its inode number.
+ * ext2_vfsops.c: the ext2/ext3/ext4 file system type: probe, mount,
+ * unmount, root, statistics, sync, and loading a vnode from its inode
+ * number.
+ *
+ * Writing (ext2_wnops.c and below) is on unless the kernel parameter
+ * AK_EXT2FS_WRITE is 0 at start-up: then the type does not claim
+ * VFSCAP_WRITE and read-write mounts are refused with EROFS.
  */
 #include <sys/systm.h>
 #include <sys/kmem.h>
@@ -26,10 +30,13 @@ ext2_vfs_probe(struct blkdev *dev)
 	return le16dec(magic) == EXT2_MAGIC ? 0 : EFTYPE;
 }
 
+static struct vfsops ext2_vfsops;
+
 static void
 ext2_mount_free(struct ext2_mount *em)
 {
 	ext2_super_free(em);
+	mutex_destroy(&em->em_lock);
 	kmem_free(em, sizeof(*em));
 }
 
@@ -41,11 +48,23 @@ ext2_vfs_mount(struct mount *mp, struct blkdev *dev, const char *opts)
 
 	if (dev == NULL)
 		return ENOTBLK;
+	if (!(mp->mnt_flag & MNT_RDONLY) &&
+	    !(ext2_vfsops.vfs_caps & VFSCAP_WRITE)) {
+		printf("ext2fs: %s: writing is switched off "
+		    "(AK_EXT2FS_WRITE=0); mount it read-only\n", dev->bd_name);
+		return EROFS;
+	}
 	if ((em = kmem_zalloc(sizeof(*em))) == NULL)
 		return ENOMEM;
+	if ((error = mutex_init(&em->em_lock)) != 0) {
+		kmem_free(em, sizeof(*em));
+		return error;
+	}
 	em->em_mp = mp;
 	em->em_dev = dev;
 	error = ext2_super_load(em, opts, (mp->mnt_flag & MNT_RDONLY) != 0);
+	if (error == 0 && !(mp->mnt_flag & MNT_RDONLY))
+		error = ext2_rw_start(em);
 	if (error != 0) {
 		ext2_mount_free(em);
 		/* Drop what we cached: the device may be reused. */
@@ -63,11 +82,14 @@ static int
 ext2_vfs_unmount(struct mount *mp, int flags)
 {
 	struct ext2_mount *em = VFS_TO_EXT2(mp);
+	int error;
 
+	/* The VFS synced first (and stopped there on error): finish. */
+	error = ext2_rw_finish(em);
 	bio_invalidate(em->em_dev);
 	ext2_mount_free(em);
 	mp->mnt_data = NULL;
-	return 0;
+	return error;
 }
 
 static int
@@ -95,10 +117,12 @@ ext2_vfs_statvfs(struct mount *mp, struct kstatvfs *sbp)
 	uint64_t bfree = 0, ifree = 0;
 	uint32_t g;
 
+	mutex_enter(&em->em_lock);
 	for (g = 0; g < em->em_ngroups; g++) {
 		bfree += em->em_gds[g].gd_free_blocks;
 		ifree += em->em_gds[g].gd_free_inodes;
 	}
+	mutex_exit(&em->em_lock);
 	sbp->f_bsize = sbp->f_frsize = em->em_bsize;
 	sbp->f_blocks = sb->s_blocks_count - sb->s_first_data_block;
 	sbp->f_bfree = MIN(bfree, sbp->f_blocks);
@@ -110,11 +134,11 @@ ext2_vfs_statvfs(struct mount *mp, struct kstatvfs *sbp)
 	return 0;
 }
 
-/* Read-only: nothing to write back. */
+/* Dirty metadata and the superblock (nothing when read-only). */
 static int
 ext2_vfs_sync(struct mount *mp)
 {
-	return 0;
+	return ext2_rw_sync(VFS_TO_EXT2(mp));
 }
 
 static int
@@ -135,11 +159,13 @@ ext2_vfs_loadvnode(struct mount *mp, struct vnode *vp, uint64_t key)
 
 static const char *const ext2_aliases[] = { "ext2fs", "ext2", "ext3", NULL };
 
-static const struct vfsops ext2_vfsops = {
+/* Not const: ext2fs_init adds VFSCAP_WRITE unless writing is off. */
+static struct vfsops ext2_vfsops = {
 	.vfs_name = "ext4",
 	.vfs_aliases = ext2_aliases,
 	.vfs_caps = VFSCAP_SYMLINK | VFSCAP_HARDLINK | VFSCAP_XATTR |
-	    VFSCAP_SPARSE | VFSCAP_SPECIAL | VFSCAP_OWNERS | VFSCAP_NSEC,
+	    VFSCAP_SPARSE | VFSCAP_SPECIAL | VFSCAP_OWNERS | VFSCAP_NSEC |
+	    VFSCAP_EXCHANGE,
 	.vfs_probe = ext2_vfs_probe,
 	.vfs_mount = ext2_vfs_mount,
 	.vfs_unmount = ext2_vfs_unmount,
@@ -153,5 +179,7 @@ KCOMPONENT(ext2fs, COMP_FS, ext2fs_init);
 int
 ext2fs_init(void)
 {
+	if (kern_param_u64("AK_EXT2FS_WRITE", 1) != 0)
+		ext2_vfsops.vfs_caps |= VFSCAP_WRITE;
 	return vfs_register(&ext2_vfsops);
 }

@@ -1,11 +1,11 @@
 /*
- * ext2_vnops.c: the vnode operations of the read-only half: lookup,
+ * ext2_vnops.c: the vnode operations of the read half: lookup,
  * attributes, file data through the block map, directories, symlinks,
- * extended attributes.  Operations that would write are NULL; the VFS
- * refuses them with EROFS on this read-only mount first.
+ * extended attributes; the table also names the write half's operations
+ * (ext2_wnops.c).
  *
- * Nodes are immutable after load, so every operation here is safe under
- * a shared vnode lock.
+ * Nodes change only under the exclusive vnode lock, so every operation
+ * here is safe under a shared one.
  */
 #include <sys/systm.h>
 #include <sys/buf.h>
@@ -173,10 +173,10 @@ ext2_bmap(struct vnode *vp, int64_t off, int64_t len, uint32_t flags,
 	struct ext2_blkmap map;
 	int error;
 
-	if (flags & BMAP_ALLOC)
-		return EROFS;
 	if (en->en_inline != NULL || en->en_type != VREG || off < 0)
 		return EOPNOTSUPP;
+	if (flags & BMAP_ALLOC)
+		return ext2_bmap_alloc(vp, off, len, bm);
 	if ((error = ext2_bmap_blocks(en, lblk, &map)) != 0)
 		return error;
 	want = howmany((uint64_t)off + (uint64_t)MAX(len, 1),
@@ -218,22 +218,6 @@ ext2_listxattr(struct vnode *vp, char *buf, size_t size, size_t *retlen)
 	return ext2_xattr_list(VTOE(vp), buf, size, retlen);
 }
 
-/* Nothing is written: keep the vnode cached. */
-static int
-ext2_inactive(struct vnode *vp, bool *recycle)
-{
-	*recycle = false;
-	return 0;
-}
-
-static int
-ext2_reclaim(struct vnode *vp)
-{
-	ext2_node_free(VTOE(vp));
-	vp->v_data = NULL;
-	return 0;
-}
-
 const struct vnodeops ext2_vnodeops = {
 	.vop_lookup = ext2_lookup,
 	.vop_getattr = ext2_getattr,
@@ -245,5 +229,18 @@ const struct vnodeops ext2_vnodeops = {
 	.vop_getxattr = ext2_getxattr,
 	.vop_listxattr = ext2_listxattr,
 	.vop_inactive = ext2_inactive,
+	/* The write half (ext2_wnops.c). */
+	.vop_write = ext2_write,
+	.vop_setattr = ext2_setattr,
+	.vop_create = ext2_create,
+	.vop_mkdir = ext2_mkdir,
+	.vop_symlink = ext2_symlink,
+	.vop_link = ext2_link,
+	.vop_remove = ext2_remove,
+	.vop_rmdir = ext2_rmdir,
+	.vop_rename = ext2_rename,
+	.vop_fsync = ext2_fsync,
+	.vop_setxattr = ext2_setxattr,
+	.vop_removexattr = ext2_removexattr,
 	.vop_reclaim = ext2_reclaim,
 };

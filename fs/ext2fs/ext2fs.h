@@ -1,29 +1,40 @@
 /*
  * ext2fs.h: the ext2/ext3/ext4 driver, shared by the files of fs/ext2fs.
  *
- * This half of the driver reads.  A mount keeps the decoded superblock
- * and group descriptors together with their raw bytes (em_sbraw,
- * em_gdraw), so that a writer can patch and re-checksum them in place.
- * A node (struct ext2_node) keeps the raw on-disk inode next to its
- * decoded form for the same reason.
+ * A mount keeps the decoded superblock and group descriptors together
+ * with their raw bytes (em_sbraw, em_gdraw); a node (struct ext2_node)
+ * keeps the raw on-disk inode next to its decoded form.  The write half
+ * patches the raw bytes, re-checksums them and decodes them again, so
+ * fields it does not know survive every change.
  *
  * Metadata (superblock, descriptors, inode tables, extent and indirect
- * blocks, directories, xattr blocks) is read through the buffer cache;
+ * blocks, directories, xattr blocks) goes through the buffer cache;
  * file data goes straight between the device and the caller through
- * VOP_BMAP and genfs_read_bmap.
+ * VOP_BMAP and genfs_read_bmap / genfs_write_bmap.
  *
  * Everything taken from the disk is checked before it is used as an
  * index, count or offset; a bad value makes the operation fail with
  * EFSCORRUPTED (FS_CORRUPT), never a crash or an unbounded loop.
  *
- * Locking: a read-only mount and its nodes are immutable once loaded, so
- * this half needs no lock of its own; the buffer cache serialises access
- * to each metadata block.
+ * Locking: a node changes only under its vnode's exclusive lock; the
+ * allocators, descriptors and superblock under em_lock (taken inside
+ * vnode locks, and around buffer cache calls on bitmaps and descriptor
+ * blocks only); the buffer cache serialises each metadata block.
  *
- * Not yet (the write half): writing of any kind, journal replay (a file
- * system that needs recovery is mounted read-only as it is on disk, and
- * says so), orphan processing, bigalloc, ea_inode, encryption and
- * casefolding (the last four are refused at mount with their names).
+ * Files: ext2_super.c (mount checks), ext2_wsuper.c (read-write mounts,
+ * superblock and descriptor writes), ext2_alloc.c (bitmaps),
+ * ext2_inode.c / ext2_iwrite.c (inodes), ext2_bmap.c (block maps),
+ * ext2_extent.c / ext2_ind.c (allocating and truncating), ext2_dir.c /
+ * ext2_dirw.c (directories), ext2_htree.c / ext2_htree_add.c (hash
+ * index), ext2_xattr.c / ext2_xattr_w.c (xattrs), ext2_csum.c,
+ * ext2_vnops.c / ext2_wnops.c, ext2_vfsops.c.
+ *
+ * Not yet: journal replay and journalling (a file system that needs
+ * recovery mounts read-only only; writes are not crash-safe), an
+ * on-disk orphan list (an inode unlinked while open is freed when its
+ * vnode goes), changing inline-data inodes, quota, bigalloc, ea_inode,
+ * encryption and casefolding (the last four are refused at mount with
+ * their names).
  */
 #ifndef _FS_EXT2FS_EXT2FS_H_
 #define _FS_EXT2FS_EXT2FS_H_
@@ -31,7 +42,10 @@
 #include <sys/param.h>
 #include <sys/vnode.h>
 #include <sys/mount.h>
+#include <sys/mutex.h>
 #include "fs/ext2fs/ext2_fmt.h"
+
+struct buf;
 
 #define EXT2_FSNAME		"ext2fs"	/* for FS_CORRUPT messages */
 /* Longest symlink target we read (PATH_MAX includes the NUL). */
@@ -41,21 +55,23 @@
 
 /*
  * A mounted ext2/3/4 file system.
- * Locks protecting fields: I = immutable after mount.
+ * Locks protecting fields: I = immutable after mount; a = em_lock (the
+ * superblock's free counts and ro_compat word, the descriptors).
  */
 struct ext2_mount {
 	struct mount	*em_mp;		/* [I] VFS mount */
 	struct blkdev	*em_dev;	/* [I] device */
-	struct ext2_super em_sb;	/* [I] decoded superblock */
-	uint8_t		*em_sbraw;	/* [I] raw superblock, 1024 bytes */
+	struct ext2_super em_sb;	/* [I] decoded superblock, [a] counts */
+	uint8_t		*em_sbraw;	/* [a] raw superblock, 1024 bytes */
 	uint32_t	 em_bsize;	/* [I] block size */
 	uint32_t	 em_bshift;	/* [I] log2(em_bsize) */
 	uint32_t	 em_isize;	/* [I] on-disk inode size */
 	uint32_t	 em_descsize;	/* [I] group descriptor size */
 	uint32_t	 em_ngroups;	/* [I] block groups */
 	uint32_t	 em_gdblocks;	/* [I] blocks of descriptors */
-	struct ext2_gd	*em_gds;	/* [I] decoded descriptors */
-	uint8_t		*em_gdraw;	/* [I] raw descriptors, in order */
+	struct ext2_gd	*em_gds;	/* decoded descriptors: locations [I],
+					   counts and flags [a] */
+	uint8_t		*em_gdraw;	/* [a] raw descriptors, in order */
 	size_t		 em_gdrawsize;	/* [I] bytes at em_gdraw */
 	uint32_t	 em_csum_seed;	/* [I] crc32c seed (metadata_csum) */
 	uint32_t	 em_hash_seed[4]; /* [I] htree seed (zeros: the default) */
@@ -65,6 +81,14 @@ struct ext2_mount {
 	bool		 em_unsigned_hash; /* [I] htree hash of unsigned chars */
 	bool		 em_largedir;	/* [I] largedir: 3 htree levels */
 	bool		 em_64bit;	/* [I] 64bit block numbers */
+	/* The write half (ext2_alloc.c, ext2_wsuper.c). */
+	bool		 em_writable;	/* [I] mounted read-write */
+	uint16_t	 em_origstate;	/* [a] s_state to leave at unmount */
+	struct kmutex	 em_lock;	/* the [a] fields, the bitmaps */
+	uint32_t	 em_gen;	/* [a] next inode generation */
+	int		 em_lost;	/* [a] error of a change no caller
+					   could be told of (reported by the
+					   next sync), 0 if none */
 };
 
 #define VFS_TO_EXT2(mp)	((struct ext2_mount *)(mp)->mnt_data)
@@ -73,15 +97,16 @@ struct ext2_mount {
 /*
  * An inode in memory.  en_inline holds the inline data (i_block plus the
  * system.data attribute) of an inline_data file, directory or symlink.
- * Locks protecting fields: I = immutable after load (read-only half).
+ * Locks protecting fields: I = immutable after load; l = the vnode lock
+ * (held exclusive by every operation that changes the node).
  */
 struct ext2_node {
 	struct ext2_mount *en_mount;	/* [I] file system */
 	uint32_t	 en_ino;	/* [I] inode number */
-	struct ext2_dinode en_di;	/* [I] decoded inode */
+	struct ext2_dinode en_di;	/* [l] decoded inode */
 	uint8_t		*en_raw;	/* [I] raw inode, em_isize bytes */
 	enum vtype	 en_type;	/* [I] from the mode */
-	int64_t		 en_size;	/* [I] size in bytes */
+	int64_t		 en_size;	/* [l] size in bytes */
 	uint32_t	 en_csum_seed;	/* [I] per-inode crc32c seed */
 	uint8_t		*en_inline;	/* [I] inline data or NULL */
 	uint32_t	 en_inlinelen;	/* [I] bytes at en_inline */
@@ -152,6 +177,8 @@ int	ext2_bmap_blocks(struct ext2_node *en, uint64_t lblk,
 	    struct ext2_blkmap *map);
 int	ext4_ext_find(struct ext2_node *en, uint64_t lblk,
 	    struct ext4_extpath *path);
+int	ext4_ext_check_hdr(struct ext2_node *en, const uint8_t *raw,
+	    uint32_t len, int lvl, int rootdepth, struct ext4_exthdr *eh);
 
 /* ext2_dir.c */
 int	ext2_dir_lookup(struct ext2_node *dp, const char *name, size_t namelen,
@@ -162,11 +189,155 @@ int	ext2_dir_scan(struct ext2_node *dp, const uint8_t *recs, uint32_t len,
 int	ext2_dir_read_block(struct ext2_node *dp, uint64_t lblk,
 	    struct buf **bpp);
 
+/* The path of an htree insertion (ext2_htree_path). */
+struct ext2_dxpath {
+	int		 dp_levels;	/* index levels below the root */
+	int		 dp_version;	/* hash version (unsigned applied) */
+	uint32_t	 dp_hash;	/* the name's hash */
+	struct {
+		uint64_t f_lblk;	/* block of the node */
+		uint32_t f_cloff;	/* offset of its count/limit */
+		uint32_t f_idx;		/* entry taken */
+	} dp_fr[EXT2_DX_MAXLEVELS];
+	uint64_t	 dp_leaf;	/* leaf block reached */
+};
+
 /* ext2_htree.c */
 int	ext2_htree_lookup(struct ext2_node *dp, const char *name,
 	    size_t namelen, uint32_t *inop);
 int	ext2_dx_hash(const struct ext2_mount *em, int version,
 	    const char *name, size_t len, uint32_t *hashp, uint32_t *minorp);
+int	ext2_htree_path(struct ext2_node *dp, const char *name,
+	    size_t namelen, struct ext2_dxpath *p);
+
+/* ext2_htree_add.c: insertion into an htree, splitting leaves. */
+int	ext2_htree_add(struct ext2_node *dp, const char *name, size_t namelen,
+	    uint32_t ino, enum vtype type);
+int	ext2_htree_make(struct ext2_node *dp);
+
+/* ext2_alloc.c: bitmaps, descriptors, superblock counts (em_lock). */
+#define EXT2_GD_BBCSUM_LO	0x18	/* bg_block_bitmap_csum_lo */
+#define EXT2_GD_IBCSUM_LO	0x1A	/* bg_inode_bitmap_csum_lo */
+int	ext2_alloc_blocks(struct ext2_mount *em, uint64_t goal, uint64_t want,
+	    uint64_t *startp, uint64_t *countp);
+int	ext2_free_blocks(struct ext2_mount *em, uint64_t start, uint64_t count,
+	    bool meta);
+int	ext2_alloc_inode(struct ext2_mount *em, uint32_t dirino, bool isdir,
+	    uint32_t *inop);
+int	ext2_free_inode(struct ext2_mount *em, uint32_t ino, bool isdir);
+uint64_t ext2_group_first(const struct ext2_mount *em, uint32_t g);
+uint64_t ext2_free_blocks_total(const struct ext2_mount *em);
+
+/* ext2_wsuper.c: read-write mounts, superblock and descriptor writes. */
+int	ext2_rw_check(struct ext2_mount *em);
+int	ext2_rw_start(struct ext2_mount *em);
+int	ext2_rw_sync(struct ext2_mount *em);
+int	ext2_rw_finish(struct ext2_mount *em);
+int	ext2_gd_commit(struct ext2_mount *em, uint32_t g);
+uint64_t ext2_gdblock_loc(const struct ext2_mount *em, uint32_t i);
+void	ext2_feature_ro_set(struct ext2_mount *em, uint32_t bit);
+void	ext2_lost_error(struct ext2_mount *em, int error);
+
+/* ext2_csum.c, setters */
+void	ext2_inode_csum_set(const struct ext2_mount *em, uint8_t *raw,
+	    uint32_t seed);
+void	ext4_extblock_csum_set(const struct ext2_node *en, uint8_t *blk,
+	    uint16_t eh_max);
+void	ext2_dirblock_csum_set(const struct ext2_node *en, uint8_t *blk);
+void	ext2_dx_csum_set(const struct ext2_node *en, uint8_t *blk,
+	    uint32_t cloff);
+void	ext2_xattr_block_csum_set(const struct ext2_mount *em, uint64_t pblk,
+	    uint8_t *blk);
+uint32_t ext2_bitmap_csum(const struct ext2_mount *em, const uint8_t *map,
+	    uint32_t nbytes);
+void	ext2_super_csum_set(uint8_t *raw);
+
+/* ext2_iwrite.c: inodes in memory to disk, times, sizes, counts. */
+int	ext2_node_write(struct ext2_node *en);
+void	ext2_node_settime(struct ext2_node *en, uint32_t off,
+	    uint32_t extraoff, const struct ktimespec *ts);
+void	ext2_node_touch(struct ext2_node *en, bool m, bool c);
+void	ext2_node_setsize(struct ext2_node *en, int64_t size);
+void	ext2_node_setlinks(struct ext2_node *en, uint16_t links);
+void	ext2_node_addblocks(struct ext2_node *en, int64_t nblocks);
+void	ext2_node_setflags(struct ext2_node *en, uint32_t flags);
+void	ext2_node_set_iblock(struct ext2_node *en, const uint8_t *iblk);
+int	ext2_node_init(struct ext2_mount *em, uint32_t ino, uint16_t mode,
+	    uint32_t uid, uint32_t gid, bool extents, uint8_t *raw);
+int64_t	ext2_maxfilesize(const struct ext2_mount *em, bool extents);
+#define EXT2_I_ATIME	0x08, 0x8C
+#define EXT2_I_CTIME	0x0C, 0x84
+#define EXT2_I_MTIME	0x10, 0x88
+#define EXT2_I_CRTIME	0x90, 0x94
+
+/* ext2_extent.c / ext2_ind.c: allocating and freeing file blocks. */
+int	ext2_balloc(struct ext2_node *en, uint64_t lblk, uint64_t want,
+	    struct ext2_blkmap *map);
+int	ext2_btrunc(struct ext2_node *en, uint64_t keep);
+int	ext4_ext_alloc(struct ext2_node *en, uint64_t lblk, uint64_t want,
+	    struct ext2_blkmap *map);
+int	ext4_ext_trunc(struct ext2_node *en, uint64_t keep);
+int	ext2_ind_alloc(struct ext2_node *en, uint64_t lblk, uint64_t want,
+	    struct ext2_blkmap *map);
+int	ext2_ind_trunc(struct ext2_node *en, uint64_t keep);
+uint64_t ext2_goal(struct ext2_node *en);
+
+/* ext2_dirw.c: directory entries. */
+int	ext2_dir_add(struct ext2_node *dp, const char *name, size_t namelen,
+	    uint32_t ino, enum vtype type);
+int	ext2_dir_remove(struct ext2_node *dp, const char *name, size_t namelen);
+int	ext2_dir_setino(struct ext2_node *dp, const char *name, size_t namelen,
+	    uint32_t ino, enum vtype type);
+int	ext2_dir_isempty(struct ext2_node *dp);
+int	ext2_dir_init(struct ext2_node *dp, uint32_t parent);
+int	ext2_dir_unindex(struct ext2_node *dp);
+#define EXT2_REC_LEN(namelen)	(((uint32_t)(namelen) + EXT2_DIRENT_HDR + 3) & ~3U)
+uint16_t ext2_reclen_encode(uint32_t len);
+void	ext2_dirent_put(struct ext2_mount *em, uint8_t *rec, uint32_t ino,
+	    uint32_t reclen, const char *name, size_t namelen, enum vtype type);
+uint32_t ext2_dir_usable(struct ext2_node *dp, const uint8_t *blk,
+	    bool *tailp);
+void	ext2_dir_block_done(struct ext2_node *dp, struct buf *bp, bool tail);
+void	ext2_dir_put_tail(struct ext2_mount *em, uint8_t *blk);
+int	ext2_dirw_get(struct ext2_node *dp, const uint8_t *recs, uint32_t len,
+	    uint32_t off, struct ext2_dirent *de);
+int	ext2_dir_add_block(struct ext2_node *dp, struct buf *bp,
+	    const char *name, size_t namelen, uint32_t ino, enum vtype type,
+	    bool *donep);
+int	ext2_dir_newblock(struct ext2_node *dp, uint64_t lblk,
+	    struct buf **bpp);
+
+/* ext2_wnops.c, ext2_wrename.c: vnode operations of the write half. */
+#define EXT2_LINK_MAX		65000	/* as Linux */
+bool	ext2_dir_nlink(const struct ext2_mount *em);
+int	ext2_dir_touch(struct ext2_node *dp);
+int	ext2_write(struct vnode *vp, struct uio *uio, int ioflag);
+int	ext2_setattr(struct vnode *vp, const struct vattr *vap);
+int	ext2_create(struct vnode *dvp, struct componentname *cnp,
+	    const struct vattr *vap, struct vnode **vpp);
+int	ext2_mkdir(struct vnode *dvp, struct componentname *cnp,
+	    const struct vattr *vap, struct vnode **vpp);
+int	ext2_symlink(struct vnode *dvp, struct componentname *cnp,
+	    const struct vattr *vap, const char *target, struct vnode **vpp);
+int	ext2_link(struct vnode *dvp, struct componentname *cnp,
+	    struct vnode *vp);
+int	ext2_remove(struct vnode *dvp, struct componentname *cnp,
+	    struct vnode *vp);
+int	ext2_rmdir(struct vnode *dvp, struct componentname *cnp,
+	    struct vnode *vp);
+int	ext2_rename(struct vnode *fdvp, struct componentname *fcnp,
+	    struct vnode *fvp, struct vnode *tdvp, struct componentname *tcnp,
+	    struct vnode *tvp, uint32_t flags);
+int	ext2_fsync(struct vnode *vp, int flags);
+int	ext2_inactive(struct vnode *vp, bool *recycle);
+int	ext2_reclaim(struct vnode *vp);
+int	ext2_bmap_alloc(struct vnode *vp, int64_t off, int64_t len,
+	    struct bmap *bm);
+
+/* ext2_xattr_w.c */
+int	ext2_setxattr(struct vnode *vp, const char *name, const void *buf,
+	    size_t size, int flags);
+int	ext2_removexattr(struct vnode *vp, const char *name);
 
 /* ext2_xattr.c */
 int	ext2_xattr_get(struct ext2_node *en, const char *fullname, void *buf,

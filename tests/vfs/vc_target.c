@@ -12,22 +12,9 @@
  * tools; vc_image_setup makes the image under $AK_TESTDIR and mounts it
  * read-write, and vc_image_teardown unmounts it and runs the reference
  * fsck on it, so that every scenario also checks what the driver left
- * on disk.  For ext2, once fs/ext2fs writes:
- *
- *	static int
- *	vc_mkext2(const char *img)
- *	{
- *		static const char *const argv[] = { "mke2fs", "-q", "-F",
- *		    "-t", "ext2", "-b", "1024", "-N", "16384", NULL };
- *
- *		return vc_mkimage(img, 64 * 1024 * 1024, argv);
- *	}
- *	static const char *const vc_e2fsck[] = { "e2fsck", "-fn", NULL };
- *
- *	{ "ext2", "ext2", VC_DISKCAPS, vc_image_setup,
- *	    vc_image_teardown, vc_mkext2, vc_e2fsck },
- *
- * with VC_DISKCAPS the capabilities ext2 has (no AK_FSCAP_EXCHANGE or
+ * on disk (fatfs, ext4 and ext2 below are such targets: mkfs.fat or
+ * mke2fs make the image, fsck.fat -n or e2fsck -fn check it), with the
+ * capabilities the driver has (no AK_FSCAP_EXCHANGE or
  * AK_FSCAP_NODEV), as fatfs below.  A target without AK_FSCAP_OWNERS
  * has its permission bits left out of stat records (vc_modebits).
  */
@@ -54,6 +41,26 @@ vc_mkfat(const char *img)
 }
 static const char *const vc_fsckfat[] = { "fsck.fat", "-n", NULL };
 
+/* ext4 with mke2fs's defaults (metadata_csum, extents, flex_bg). */
+static int
+vc_mkext4(const char *img)
+{
+	static const char *const argv[] = { "mke2fs", "-q", "-F", "-t",
+	    "ext4", "-b", "4096", "-N", "16384", NULL };
+
+	return vc_mkimage(img, 64 * 1024 * 1024, argv);
+}
+/* ext2: indirect blocks, no checksums, no extents. */
+static int
+vc_mkext2(const char *img)
+{
+	static const char *const argv[] = { "mke2fs", "-q", "-F", "-t",
+	    "ext2", "-b", "4096", "-N", "16384", NULL };
+
+	return vc_mkimage(img, 64 * 1024 * 1024, argv);
+}
+static const char *const vc_e2fsck[] = { "e2fsck", "-fn", NULL };
+
 const struct vc_target vc_targets[] = {
 	{ "tmpfs", "tmpfs", AK_FSCAP_WRITE | AK_FSCAP_SYMLINK |
 	    AK_FSCAP_HARDLINK | AK_FSCAP_XATTR | AK_FSCAP_SPARSE |
@@ -62,6 +69,16 @@ const struct vc_target vc_targets[] = {
 	    vc_mem_setup, vc_mem_teardown, NULL, NULL },
 	{ "fatfs", "fatfs", AK_FSCAP_WRITE, vc_image_setup, vc_image_teardown,
 	    vc_mkfat, vc_fsckfat },
+	{ "ext4", "ext4", AK_FSCAP_WRITE | AK_FSCAP_SYMLINK |
+	    AK_FSCAP_HARDLINK | AK_FSCAP_XATTR | AK_FSCAP_SPARSE |
+	    AK_FSCAP_SPECIAL |
+	    AK_FSCAP_OWNERS | AK_FSCAP_NSEC | AK_FSCAP_EXCHANGE,
+	    vc_image_setup, vc_image_teardown, vc_mkext4, vc_e2fsck },
+	{ "ext2", "ext2", AK_FSCAP_WRITE | AK_FSCAP_SYMLINK |
+	    AK_FSCAP_HARDLINK | AK_FSCAP_XATTR | AK_FSCAP_SPARSE |
+	    AK_FSCAP_SPECIAL | AK_FSCAP_OWNERS | AK_FSCAP_NSEC |
+	    AK_FSCAP_EXCHANGE,
+	    vc_image_setup, vc_image_teardown, vc_mkext2, vc_e2fsck },
 	{ NULL, NULL, 0, NULL, NULL, NULL, NULL }
 };
 
