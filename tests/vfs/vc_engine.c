@@ -205,7 +205,7 @@ vc_cat(struct vc *c, int line, const char *path)
 {
 	const struct vt_ops *o = c->c_o;
 	char *buf = NULL, *nb;
-	size_t len = 0;
+	size_t len = 0, cap = 0;
 	ssize_t n;
 	int fd, err = 0, rv = 0;
 
@@ -215,9 +215,13 @@ vc_cat(struct vc *c, int line, const char *path)
 		return -1;
 	}
 	for (;;) {
-		if ((nb = realloc(buf, len + 3001)) == NULL)
-			exit(2);
-		buf = nb;
+		/* Reads of 3001 bytes (odd on purpose); the buffer doubles. */
+		if (len + 3001 > cap) {
+			cap = cap * 2 + 3001;
+			if ((nb = realloc(buf, cap)) == NULL)
+				exit(2);
+			buf = nb;
+		}
 		if ((n = o->o_read(fd, buf + len, 3001)) <= 0) {
 			if (n < 0) {
 				err = errno;
