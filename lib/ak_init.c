@@ -15,9 +15,12 @@
  * ak_fini against each other; ak_sys_* calls are not checked (calling
  * them outside ak_init..ak_fini is undefined, as documented in ak(3)).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lib/ak_impl.h"
 
@@ -44,6 +47,65 @@ ak_init(void)
 		ak_state = AK_UP;
 	pthread_mutex_unlock(&ak_state_lock);
 	return ak_ret(error);
+}
+
+/*
+ * Boot with parameters: opts is "name=value,..." where each name is a
+ * parameter of ak(3) ENVIRONMENT without its AK_ prefix, in lower case
+ * (memlimit=8m, fault_clock=1600000000).  Each is put into the
+ * environment as AK_NAME before the kernel boots, because the host reads
+ * its parameters from there (hyp_getparam); a value given here replaces
+ * one already set.  A malformed list fails with EINVAL before anything
+ * is set.
+ */
+/*
+ * Split one "name=value" option of len bytes at p into AK_NAME and value;
+ * false if it is malformed (no '=', an empty name, a character other
+ * than a-z, 0-9, '_' in the name, or too long).
+ */
+static bool
+opt_split(const char *p, size_t len, char *name, size_t namesz,
+    char *value, size_t valuesz)
+{
+	const char *eq = memchr(p, '=', len);
+	size_t i, nlen, vlen;
+
+	if (eq == NULL || (nlen = (size_t)(eq - p)) == 0 ||
+	    nlen + 3 >= namesz || (vlen = len - nlen - 1) >= valuesz)
+		return false;
+	memcpy(name, "AK_", 3);
+	for (i = 0; i < nlen; i++) {
+		if (!islower((unsigned char)p[i]) &&
+		    !isdigit((unsigned char)p[i]) && p[i] != '_')
+			return false;
+		name[3 + i] = (char)toupper((unsigned char)p[i]);
+	}
+	name[3 + nlen] = '\0';
+	memcpy(value, eq + 1, vlen);
+	value[vlen] = '\0';
+	return true;
+}
+
+int
+ak_init_opts(const char *opts)
+{
+	char name[64], value[256];
+	const char *p, *end;
+	int pass;
+
+	if (opts == NULL)
+		return ak_init();
+	for (pass = 0; pass < 2; pass++) {	/* check all, then set */
+		for (p = opts; *p != '\0'; p = *end == ',' ? end + 1 : end) {
+			end = p + strcspn(p, ",");
+			if (!opt_split(p, (size_t)(end - p), name, sizeof(name),
+			    value, sizeof(value)))
+				return ak_fail(EINVAL);
+			if (pass == 1 && setenv(name, value, 1) != 0)
+				return -1;
+		}
+	}
+	return ak_init();
 }
 
 int

@@ -169,10 +169,13 @@ mount_attach(struct mount *mp, struct vnode *vp)
 /*
  * Tear down a started mount whose vnodes (but the root) are all idle:
  * flush, release the root, unmount the driver, release the device.
- * Called with vfs_mountlock held exclusive.
+ * Called with vfs_mountlock held exclusive.  A failure before the driver
+ * is unmounted is returned and leaves the mount in place; the driver's
+ * own unmount error (its last writes failed) comes back in *lateerr,
+ * when the mount is gone already, so that the caller can still report it.
  */
 static int
-mount_teardown(struct mount *mp, int flags)
+mount_teardown(struct mount *mp, int flags, int *lateerr)
 {
 	struct vnode *root = mp->mnt_rootvp;
 	int error;
@@ -190,6 +193,7 @@ mount_teardown(struct mount *mp, int flags)
 	if ((error = mp->mnt_op->vfs_unmount(mp, flags)) != 0)
 		printf("vfs: unmount of %s: %s\n", mp->mnt_path,
 		    strerror(error));
+	*lateerr = error;
 	if (mp->mnt_dev != NULL)
 		blkdev_rele(mp->mnt_dev);
 	return 0;
@@ -222,7 +226,7 @@ vfs_do_mount(const char *fstype, struct vnode *vp, const char *path,
 	struct mount *mp;
 	char *drvopts;
 	size_t drvoptslen;
-	int error;
+	int error, lateerr;
 
 	if (fstype != NULL && fstype[0] != '\0' &&
 	    (ops = vfs_getopsbyname(fstype)) == NULL)
@@ -247,7 +251,7 @@ vfs_do_mount(const char *fstype, struct vnode *vp, const char *path,
 		goto out_dev;
 	if ((error = mount_attach(mp, vp)) != 0) {
 		rw_enter(&vfs_mountlock, RW_WRITER);
-		(void)mount_teardown(mp, MNT_FORCE);
+		(void)mount_teardown(mp, MNT_FORCE, &lateerr);
 		rw_exit(&vfs_mountlock);
 		mount_free(mp);
 		return error;
@@ -272,7 +276,7 @@ vfs_do_unmount(struct vnode *rootvp, int flags)
 	struct mount *mp = rootvp->v_mount;
 	struct vnode *covered;
 	struct mount *other;
-	int error;
+	int error, lateerr;
 
 	rw_enter(&vfs_mountlock, RW_WRITER);
 	/* The mount holds rootvp too, so this is not the last reference. */
@@ -288,7 +292,7 @@ vfs_do_unmount(struct vnode *rootvp, int flags)
 			return EBUSY;	/* something is mounted inside */
 		}
 	}
-	if ((error = mount_teardown(mp, flags)) != 0) {
+	if ((error = mount_teardown(mp, flags, &lateerr)) != 0) {
 		rw_exit(&vfs_mountlock);
 		return error;
 	}
@@ -298,7 +302,7 @@ vfs_do_unmount(struct vnode *rootvp, int flags)
 	rw_exit(&vfs_mountlock);
 	vrele(covered);
 	mount_free(mp);
-	return 0;
+	return lateerr;		/* gone, but its last writes may have failed */
 }
 
 /* Mount the root tmpfs and make it proc0's root and cwd. */
@@ -352,6 +356,7 @@ vfs_shutdown(void)
 {
 	struct vnode *cwd, *root;
 	struct mount *mp;
+	bool gone;
 	int error;
 
 	mutex_enter(&proc0.p_lock);
@@ -370,7 +375,13 @@ vfs_shutdown(void)
 		if (mp == NULL || mp->mnt_vnodecovered == NULL)
 			break;
 		vref(mp->mnt_rootvp);
-		if ((error = vfs_do_unmount(mp->mnt_rootvp, MNT_FORCE)) != 0) {
+		if ((error = vfs_do_unmount(mp->mnt_rootvp, MNT_FORCE)) == 0)
+			continue;
+		/* A late error (the mount is gone) was logged already. */
+		rw_enter(&vfs_mountlock, RW_READER);
+		gone = TAILQ_LAST(&mountlist, mountlist_head) != mp;
+		rw_exit(&vfs_mountlock);
+		if (!gone) {
 			printf("vfs: cannot unmount %s at shutdown: %s\n",
 			    mp->mnt_path, strerror(error));
 			break;

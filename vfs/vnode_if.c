@@ -12,11 +12,29 @@
 #define CALL(vp, op, ...) \
 	((vp)->v_op->op == NULL ? EOPNOTSUPP : (vp)->v_op->op(__VA_ARGS__))
 
+/*
+ * Only "." and ".." may lead back to the directory itself (".." at a
+ * root).  Any other name that does is a corrupt entry of a hostile
+ * image, and the callers, which lock the directory and then what they
+ * found, would take the same lock twice.
+ */
 int
 VOP_LOOKUP(struct vnode *dvp, struct componentname *cnp, struct vnode **vpp)
 {
+	const char *n = cnp->cn_nameptr;
+	size_t len = cnp->cn_namelen;
+	int error;
+
 	LOCKED_S(dvp);
-	return CALL(dvp, vop_lookup, dvp, cnp, vpp);
+	error = CALL(dvp, vop_lookup, dvp, cnp, vpp);
+	if (error != 0 || *vpp != dvp || (len == 1 && n[0] == '.') ||
+	    (len == 2 && n[0] == '.' && n[1] == '.'))
+		return error;
+	vrele(*vpp);
+	*vpp = NULL;
+	return FS_CORRUPT(dvp->v_mount->mnt_op->vfs_name, "the entry \"%.*s\" "
+	    "of a directory names the directory itself", (int)MIN(len, 64),
+	    n);
 }
 
 int

@@ -33,6 +33,7 @@ int	hypposix_blk_write(struct hyp_blk *, const struct hyp_iovec *,
 	    hyp_u32, hyp_u64, hyp_u64 *);
 int	hypposix_blk_flush(struct hyp_blk *);
 int	hypposix_malloc(hyp_u64, hyp_u64, void **);
+void	hypposix_free(void *, hyp_u64);
 
 struct undo {
 	struct undo	*u_next;	/* older */
@@ -46,6 +47,7 @@ struct undo {
 static pthread_mutex_t fault_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct hypfault_stats st;
 static uint64_t fail_read, fail_write, fail_alloc;	/* 0: none */
+static uint64_t fail_boff, fail_bnth;	/* the block write fault */
 static uint64_t crash_at;				/* 0: none */
 static int crash_mode;
 static uint32_t crash_rand;
@@ -72,9 +74,14 @@ undo_free_all(void)
 void
 hypfault_reset(void)
 {
+	uint64_t inuse;
+
 	pthread_mutex_lock(&fault_lock);
+	inuse = st.mem_inuse;	/* still allocated: not a counter */
 	memset(&st, 0, sizeof(st));
+	st.mem_inuse = st.mem_peak = inuse;
 	fail_read = fail_write = fail_alloc = crash_at = 0;
+	fail_bnth = 0;
 	undo_free_all();
 	pthread_mutex_unlock(&fault_lock);
 }
@@ -112,6 +119,16 @@ hypfault_fail_alloc(uint64_t nth)
 }
 
 void
+hypfault_fail_block_write(uint64_t off, uint64_t nth)
+{
+	pthread_mutex_lock(&fault_lock);
+	fail_boff = off;
+	fail_bnth = nth;
+	st.blockwrites = 0;
+	pthread_mutex_unlock(&fault_lock);
+}
+
+void
 hypfault_crash_after(uint64_t nth, int mode, uint32_t seed)
 {
 	pthread_mutex_lock(&fault_lock);
@@ -123,16 +140,43 @@ hypfault_crash_after(uint64_t nth, int mode, uint32_t seed)
 	pthread_mutex_unlock(&fault_lock);
 }
 
+/*
+ * Allocations are counted, and the bytes held (the kernel passes the
+ * size to hyp_free), so that a test can bound what a hostile image makes
+ * the kernel allocate: the peak, and the largest request even when the
+ * host refused it.
+ */
 int
 hyp_malloc(hyp_u64 size, hyp_u64 align, void **ret)
 {
 	bool fail;
+	int error;
 
 	pthread_mutex_lock(&fault_lock);
 	fail = ++st.allocs == fail_alloc;
 	st.injected += fail;
+	if (size > st.mem_maxreq)
+		st.mem_maxreq = size;
 	pthread_mutex_unlock(&fault_lock);
-	return fail ? K_ENOMEM : hypposix_malloc(size, align, ret);
+	if (fail)
+		return K_ENOMEM;
+	if ((error = hypposix_malloc(size, align, ret)) != 0)
+		return error;
+	pthread_mutex_lock(&fault_lock);
+	st.mem_inuse += size;
+	if (st.mem_inuse > st.mem_peak)
+		st.mem_peak = st.mem_inuse;
+	pthread_mutex_unlock(&fault_lock);
+	return 0;
+}
+
+void
+hyp_free(void *p, hyp_u64 size)
+{
+	pthread_mutex_lock(&fault_lock);
+	st.mem_inuse -= size;
+	pthread_mutex_unlock(&fault_lock);
+	hypposix_free(p, size);
 }
 
 int
@@ -218,16 +262,37 @@ crash_now(void)
 	st.crashed = 1;
 }
 
+/*
+ * Whether a write of len bytes at off reaches past the end of b: a driver
+ * must stay inside its device, whatever the image claims (the images of
+ * the tests are files, which such a write would quietly grow).
+ */
+static bool
+past_end(struct hyp_blk *b, hyp_u64 off, hyp_u64 len)
+{
+	hyp_u64 size;
+
+	return hyp_blk_getinfo(b, &size, NULL, NULL) == 0 && off + len > size;
+}
+
 int
 hyp_blk_write(struct hyp_blk *b, const struct hyp_iovec *iov, hyp_u32 n,
     hyp_u64 off, hyp_u64 *done)
 {
 	hyp_u64 seq;
+	bool fail;
 	int error = 0;
 
 	pthread_mutex_lock(&fault_lock);
 	seq = ++st.writes;
-	if (seq == fail_write) {
+	st.past_end_writes += past_end(b, off, iov_total(iov, n));
+	fail = seq == fail_write;
+	/* Only writes that cover the chosen byte count for a block fault. */
+	if (fail_bnth != 0 && off <= fail_boff &&
+	    fail_boff - off < iov_total(iov, n) &&
+	    ++st.blockwrites == fail_bnth)
+		fail = true;
+	if (fail) {
 		st.injected++;
 		pthread_mutex_unlock(&fault_lock);
 		*done = 0;
