@@ -24,7 +24,8 @@
 /*
  * Store n (<= 4) bytes at byte offset off of the FAT copy at base, with
  * keep[i] the bits of the old byte to preserve (FAT12 nibbles, FAT32's
- * reserved top bits).
+ * reserved top bits).  One buffer per sector touched (a FAT12 entry may
+ * straddle two), not one per byte.
  */
 static int
 fat_write_fatbytes(struct fat_mount *fmp, uint64_t base, uint64_t off,
@@ -34,16 +35,18 @@ fat_write_fatbytes(struct fat_mount *fmp, uint64_t base, uint64_t off,
 	uint64_t secoff;
 	struct buf *bp;
 	uint8_t *p;
-	unsigned i;
+	unsigned i = 0;
 	int error;
 
-	for (i = 0; i < n; i++) {
+	while (i < n) {
 		secoff = rounddown(off + i, secsize);
 		if ((error = bread(fmp->fm_dev, base + secoff, secsize,
 		    &bp)) != 0)
 			return error;
-		p = (uint8_t *)bp->b_data + (off + i - secoff);
-		*p = (uint8_t)((*p & keep[i]) | (val[i] & ~keep[i]));
+		for (; i < n && off + i < secoff + secsize; i++) {
+			p = (uint8_t *)bp->b_data + (off + i - secoff);
+			*p = (uint8_t)((*p & keep[i]) | (val[i] & ~keep[i]));
+		}
 		bdwrite(bp);
 	}
 	return 0;
@@ -250,12 +253,45 @@ fat_rw_start(struct fat_mount *fmp)
 	return error;
 }
 
-/* Write the free count and hint into FSInfo (FAT32 with a valid one). */
+/*
+ * Write the free count and hint into the FSInfo sector at sector sec,
+ * if it carries FSInfo's signatures (a backup that was never written or
+ * was overwritten is left alone).
+ */
+static int
+fat_fsinfo_write(struct fat_mount *fmp, uint32_t sec)
+{
+	const struct fat_bpb *bpb = &fmp->fm_bpb;
+	struct fat_fsinfo old;
+	struct buf *bp;
+	int error;
+
+	error = bread(fmp->fm_dev, (uint64_t)sec * bpb->bpb_secsize,
+	    bpb->bpb_secsize, &bp);
+	if (error != 0)
+		return error;
+	fat_fsinfo_decode(bp->b_data, &old);
+	if (!old.fsi_valid) {
+		brelse(bp);
+		return 0;
+	}
+	fat_fsinfo_encode(&fmp->fm_fsinfo, bp->b_data);
+	bdwrite(bp);
+	return 0;
+}
+
+/*
+ * Write the free count and hint into FSInfo (FAT32 with a valid one),
+ * and into the backup FSInfo that follows the backup boot sector, as
+ * mkfs.fat lays them out.  Linux updates the primary only and fsck.fat
+ * reads the primary only; keeping the backup equal costs one sector per
+ * sync and leaves a volume whose two copies agree, as after mkfs.fat.
+ */
 static int
 fat_fsinfo_sync(struct fat_mount *fmp)
 {
 	const struct fat_bpb *bpb = &fmp->fm_bpb;
-	struct buf *bp;
+	uint32_t bk = bpb->bpb_bkbootsec;
 	int error;
 
 	if (!fmp->fm_fsinfo.fsi_valid)
@@ -264,13 +300,11 @@ fat_fsinfo_sync(struct fat_mount *fmp)
 	fmp->fm_fsinfo.fsi_freecount = fmp->fm_freecount;
 	mutex_exit(&fmp->fm_lock);
 	fmp->fm_fsinfo.fsi_nextfree = fmp->fm_nextfree;
-	error = bread(fmp->fm_dev, (uint64_t)bpb->bpb_fsinfosec *
-	    bpb->bpb_secsize, bpb->bpb_secsize, &bp);
-	if (error != 0)
+	if ((error = fat_fsinfo_write(fmp, bpb->bpb_fsinfosec)) != 0)
 		return error;
-	fat_fsinfo_encode(&fmp->fm_fsinfo, bp->b_data);
-	bdwrite(bp);
-	return 0;
+	if (bk != 0 && bk + bpb->bpb_fsinfosec < bpb->bpb_rsvdsecs)
+		error = fat_fsinfo_write(fmp, bk + bpb->bpb_fsinfosec);
+	return error;
 }
 
 /* Write everything back: FSInfo, the buffer cache, a device flush. */

@@ -21,8 +21,12 @@
 #include <sys/kmem.h>
 #include "fs/fatfs/fatfs.h"
 
-/* Directories with fewer entries are scanned, not indexed. */
-#define FAT_DC_MINENTRIES	32
+/*
+ * Every directory that is looked up in gets an index, however small:
+ * building it costs one scan, which the first lookup would pay anyway,
+ * and a directory of 100 entries filled by creates was otherwise
+ * scanned (and every name folded) three times per create.
+ */
 
 struct fat_dcent {
 	uint32_t	dce_lhash;	/* folded long (or only) name */
@@ -149,7 +153,7 @@ fat_dcache_free(struct fat_node *dnode)
 	dnode->fn_dcache = NULL;
 }
 
-/* Build the index of dnode by one scan (NULL if small or on error). */
+/* Build the index of dnode by one scan (NULL on error). */
 static struct fat_dcache *
 fat_dc_build(struct fat_node *dnode)
 {
@@ -179,7 +183,11 @@ fat_dc_build(struct fat_node *dnode)
 	}
 	fat_diriter_done(di);
 	kmem_free(di, sizeof(*di) + sizeof(*dn));
-	if (error != ENOENT || dc->dc_nent < FAT_DC_MINENTRIES) {
+	/* An empty directory's index needs its (empty) tables too. */
+	if (error == ENOENT && dc->dc_nbuckets == 0 &&
+	    fat_dc_rehash(dc, 64) != 0)
+		error = ENOMEM;
+	if (error != ENOENT) {
 		dnode->fn_dcache = dc;	/* borrowed by fat_dcache_free */
 		fat_dcache_free(dnode);
 		return NULL;
@@ -194,9 +202,9 @@ fat_dc_get(struct fat_node *dnode)
 	struct fat_dcache *dc;
 
 	mutex_enter(&dnode->fn_lock);
-	if ((dc = dnode->fn_dcache) == NULL && !dnode->fn_dcsmall) {
+	if ((dc = dnode->fn_dcache) == NULL && !dnode->fn_dcfailed) {
 		if ((dc = fat_dc_build(dnode)) == NULL)
-			dnode->fn_dcsmall = true;
+			dnode->fn_dcfailed = true;
 		dnode->fn_dcache = dc;
 	}
 	mutex_exit(&dnode->fn_lock);

@@ -8,10 +8,11 @@
  * valid 8.3 name in one case per part is stored as a short entry only,
  * with the NT lower-case flags; a valid 8.3 name in mixed case keeps its
  * upper-cased short name plus a long name; anything else gets a basis
- * name (upper case, spaces and extra dots removed, other characters not
- * allowed in short names replaced by '_', base cut to 8 and extension to
- * 3) and the first free numeric tail "~1" to "~4", then a hashed name
- * as Windows makes them (fat_make_shortname).  Candidates are checked
+ * name (upper case, in code page 437 where it has the character, spaces
+ * and extra dots removed, other characters replaced by '_', base cut to
+ * 8 and extension to 3) and the first free numeric tail "~1" to "~4",
+ * then a hashed name as Windows makes them (fat_make_shortname); a basis
+ * that lost nothing ("café.txt": "CAFÉ.TXT") needs no tail.  Candidates are checked
  * by lookup, which the directory's name index (fat_dcache.c) answers
  * without reading the directory.
  *
@@ -74,14 +75,38 @@ fat_name_is83(const char *name, size_t len, uint8_t sn[11],
 	return true;
 }
 
-/* The basis name of a long name (see the top of this file). */
+/*
+ * One character of a basis name: the code page 437 byte of its upper
+ * case, else of itself (cp437 has no capitals for some of its small
+ * letters: a, y with accents, Greek), else '_'.  *lossy is set when the
+ * character could not be kept.
+ */
+static uint8_t
+fat_basis_char(uint32_t cp, bool *lossy)
+{
+	int b = fat_unicode_to_oem(fat_fold(cp));
+
+	if (b < 0)
+		b = fat_unicode_to_oem(cp);
+	if (b < 0 || (b < 0x80 && !fat_short_char((uint32_t)b))) {
+		*lossy = true;
+		return '_';
+	}
+	return (uint8_t)b;
+}
+
+/*
+ * The basis name of a long name (see the top of this file); *lossy is
+ * set when a character had to be replaced.
+ */
 static void
-fat_name_basis(const char *name, size_t len, uint8_t sn[11])
+fat_name_basis(const char *name, size_t len, uint8_t sn[11], bool *lossy)
 {
 	const char *end = name + len, *lastdot = NULL, *s;
 	uint32_t cp;
 	int n = 0;
 
+	*lossy = false;
 	for (s = name; s < end; s++)
 		if (*s == '.')
 			lastdot = s;
@@ -93,8 +118,7 @@ fat_name_basis(const char *name, size_t len, uint8_t sn[11])
 			break;
 		if (cp == ' ' || cp == '.')
 			continue;
-		cp = cp < 0x80 ? fat_fold(cp) : '_';
-		sn[n++] = fat_short_char(cp) ? (uint8_t)cp : '_';
+		sn[n++] = fat_basis_char(cp, lossy);
 	}
 	if (n == 0)
 		sn[n++] = '_';
@@ -104,8 +128,7 @@ fat_name_basis(const char *name, size_t len, uint8_t sn[11])
 			break;
 		if (cp == ' ')
 			continue;
-		cp = cp < 0x80 ? fat_fold(cp) : '_';
-		sn[n++] = fat_short_char(cp) ? (uint8_t)cp : '_';
+		sn[n++] = fat_basis_char(cp, lossy);
 	}
 }
 
@@ -155,9 +178,13 @@ fat_short_compose(const uint8_t b[11], int keep, const char *t,
 
 /*
  * Make the short name of a new entry name in directory dnode: sn, its
- * NT flags, and whether a long name is needed.  Names that need a tail
- * try "~1" to "~4" on the basis, then, as Windows does, the first two
- * basis characters, four hex digits of a hash of the long name, "~1".
+ * NT flags, and whether a long name is needed.  A name outside ASCII
+ * whose basis kept every character and reads back as the name (in any
+ * case: "café.txt" -> "CAFÉ.TXT") is its own short name, as Windows and
+ * Linux make it, with a long name for the exact spelling.  Names that
+ * need a tail try "~1" to "~4" on the basis, then, as Windows does, the
+ * first two basis characters, four hex digits of a hash of the long
+ * name, "~1".
  */
 static int
 fat_make_shortname(struct fat_node *dnode, const char *name, size_t len,
@@ -165,9 +192,9 @@ fat_make_shortname(struct fat_node *dnode, const char *name, size_t len,
 {
 	uint8_t basis[11];
 	uint32_t h = 0, a;
-	char t[12];
-	bool mixed, is83, taken;
-	size_t i;
+	char t[12], b[40];
+	size_t i, blen;
+	bool mixed, is83, taken, lossy;
 	int error;
 
 	*ntflags = 0;
@@ -180,7 +207,16 @@ fat_make_shortname(struct fat_node *dnode, const char *name, size_t len,
 	 */
 	if (is83)
 		return 0;
-	fat_name_basis(name, len, basis);
+	fat_name_basis(name, len, basis, &lossy);
+	if (basis[0] == FAT_NAME_DELETED)
+		basis[0] = FAT_NAME_KANJI_E5;	/* cp437 0xe5 is sigma */
+	if (!lossy && fat_shortname_to_utf8(basis, 0, b, sizeof(b),
+	    &blen) == 0 && fat_name_eq(name, len, b, blen)) {
+		memcpy(sn, basis, 11);
+		if ((error = fat_short_taken(dnode, sn, &taken)) != 0 ||
+		    !taken)
+			return error;
+	}
 	for (a = 1; a <= FAT_TAIL_PLAIN; a++) {
 		snprintf(t, sizeof(t), "~%u", a);
 		fat_short_compose(basis, 8, t, sn);
@@ -229,7 +265,7 @@ fat_dir_grow(struct fat_node *dnode, uint32_t lastcl)
 	mutex_enter(&dnode->fn_lock);
 	if (dnode->fn_chainlen >= 0)
 		dnode->fn_chainlen++;
-	dnode->fn_dcsmall = false;	/* may be worth an index now */
+	dnode->fn_dcfailed = false;	/* try the index again */
 	mutex_exit(&dnode->fn_lock);
 	return 0;
 
@@ -243,7 +279,9 @@ out_free:
  * Slots whose offset is the key of a live moved vnode are not free.
  * The search starts at fn_dirhint: every slot below it is in use (or
  * was busy when it was passed; such a slot is found again when the
- * directory's node is next loaded, with the hint back at 0).
+ * directory's node is next loaded, with the hint back at 0).  The hint
+ * moves over the used slots the search passes at its start (".", "..",
+ * earlier entries), so filling a directory does not rescan it.
  */
 static int
 fat_dir_findslots(struct fat_node *dnode, int nslots, uint64_t *firstp)
@@ -278,8 +316,11 @@ fat_dir_findslots(struct fat_node *dnode, int nslots, uint64_t *firstp)
 					dnode->fn_dirhint = i + 1;
 				break;
 			}
-		} else
+		} else {
 			run = 0;
+			if (i == dnode->fn_dirhint)
+				dnode->fn_dirhint = i + 1;
+		}
 	}
 	fat_diriter_done(&di);
 	if (error == 0 && i == FAT_DIR_MAXSLOTS)

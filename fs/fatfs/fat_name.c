@@ -36,6 +36,24 @@ static const uint16_t fat_cp437[128] = {
 	0x00b0, 0x2219, 0x00b7, 0x221a, 0x207f, 0x00b2, 0x25a0, 0x00a0,
 };
 
+/*
+ * The code page 437 byte of Unicode code point cp, or -1 if it has none
+ * (ASCII maps to itself).  A linear search: short names are made once
+ * per create, and only for names outside ASCII.
+ */
+int
+fat_unicode_to_oem(uint32_t cp)
+{
+	int i;
+
+	if (cp < 0x80)
+		return (int)cp;
+	for (i = 0; i < 128; i++)
+		if (fat_cp437[i] == cp)
+			return 0x80 + i;
+	return -1;
+}
+
 /* Append code point cp as UTF-8; false if it does not fit. */
 static bool
 fat_put_utf8(uint32_t cp, char *out, size_t outsz, size_t *pos)

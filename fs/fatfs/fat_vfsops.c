@@ -12,7 +12,14 @@
  * Options (comma-separated, as Linux vfat takes them): uid=N, gid=N,
  * umask=OOO, dmask=OOO, fmask=OOO (octal), tz=M or time_offset=M (the
  * volume's local time minus UTC, in minutes, may be negative; default
- * 0), and ro.  Anything else is EINVAL.
+ * 0), codepage=437 (the OEM code page of short names, Linux's default
+ * and the only one built in: fstab lines that name it still mount), and
+ * ro.  Anything else is EINVAL.
+ *
+ * A volume whose sector 0 is not a valid boot sector is mounted from
+ * FAT32's backup boot sector, read-only and with a warning, when the
+ * mount names the type (fat_mount_bpb); neither Linux nor fsck.fat does
+ * this, and probing does not either.
  */
 #include <sys/systm.h>
 #include <sys/kmem.h>
@@ -54,6 +61,13 @@ fat_parse_one(void *arg, const char *key, const char *val, bool hasval)
 		return EINVAL;
 	if (strcmp(key, "tz") == 0 || strcmp(key, "time_offset") == 0)
 		return fat_parse_tz(val, &fmp->fm_tzmin);
+	if (strcmp(key, "codepage") == 0) {
+		if (strcmp(val, "437") == 0)
+			return 0;
+		printf("fatfs: codepage=%s: only code page 437 is built in\n",
+		    val);
+		return EINVAL;
+	}
 	if (strcmp(key, "uid") == 0 || strcmp(key, "gid") == 0) {
 		if (kstrtou64(val, 10, &v) != 0 || v >= UINT32_MAX)
 			return EINVAL;
@@ -82,22 +96,77 @@ fat_parse_opts(const char *opts, struct fat_mount *fmp)
 	return vfs_opts_foreach(opts, "fatfs", fat_parse_one, fmp);
 }
 
-/* Read and decode the boot sector of dev. */
+/* Read and decode the boot sector at byte offset off of dev. */
 static int
-fat_read_bpb(struct blkdev *dev, struct fat_bpb *bpb)
+fat_read_bootsect(struct blkdev *dev, uint64_t off, struct fat_bpb *bpb)
 {
 	uint8_t *sec;
 	int error;
 
-	if (dev->bd_size < FAT_BOOTSECT_SIZE)
+	if (dev->bd_size < off + FAT_BOOTSECT_SIZE)
 		return EFTYPE;
 	if ((sec = kmem_alloc(FAT_BOOTSECT_SIZE)) == NULL)
 		return ENOMEM;
-	error = blkdev_read(dev, sec, FAT_BOOTSECT_SIZE, 0);
+	error = blkdev_read(dev, sec, FAT_BOOTSECT_SIZE, off);
 	if (error == 0)
 		error = fat_bpb_decode(sec, dev->bd_size, bpb);
 	kmem_free(sec, FAT_BOOTSECT_SIZE);
 	return error;
+}
+
+/* Read and decode the boot sector of dev. */
+static int
+fat_read_bpb(struct blkdev *dev, struct fat_bpb *bpb)
+{
+	return fat_read_bootsect(dev, 0, bpb);
+}
+
+/*
+ * The FAT32 backup boot sector, for a volume whose sector 0 is not a
+ * valid boot sector.  Its place is named by the broken sector, so the
+ * place every formatter uses is tried: sector 6 (FAT_BKBOOTSEC), for
+ * each sector size.  A candidate counts only if it is a valid FAT32
+ * boot sector of that sector size that names sector 6 as its backup.
+ * Neither Linux nor fsck.fat falls back like this (both give up); the
+ * mount that does is read-only and says so, and probing never does it,
+ * so only a mount that names the type reaches a volume this way.
+ */
+#define FAT_BKBOOTSEC	6
+static int
+fat_read_backup_bpb(struct blkdev *dev, struct fat_bpb *bpb)
+{
+	uint32_t ss;
+
+	for (ss = 512; ss <= 4096; ss *= 2)
+		if (fat_read_bootsect(dev, (uint64_t)FAT_BKBOOTSEC * ss,
+		    bpb) == 0 && bpb->bpb_fattype == FAT32 &&
+		    bpb->bpb_secsize == ss &&
+		    bpb->bpb_bkbootsec == FAT_BKBOOTSEC)
+			return 0;
+	return EFTYPE;
+}
+
+/*
+ * The geometry of the volume on dev for a mount: from sector 0, or,
+ * when that is not a valid boot sector, from the FAT32 backup with a
+ * warning, read-only (EROFS for a read-write mount, as a volume whose
+ * boot sector is broken should be repaired before it is written).
+ */
+static int
+fat_mount_bpb(struct blkdev *dev, bool writable, struct fat_bpb *bpb)
+{
+	int error;
+
+	error = fat_read_bpb(dev, bpb);
+	if ((error != EFTYPE && error != EFSCORRUPTED) ||
+	    fat_read_backup_bpb(dev, bpb) != 0)
+		return error;
+	printf("fatfs: %s: sector 0 is not a valid boot sector; using the "
+	    "FAT32 backup boot sector (sector %u)%s\n", dev->bd_name,
+	    FAT_BKBOOTSEC, writable ? ": refusing to mount read-write "
+	    "(mount read-only, or copy the backup to sector 0 first)" :
+	    ", read-only");
+	return writable ? EROFS : 0;
 }
 
 static int
@@ -190,7 +259,7 @@ fat_vfs_mount(struct mount *mp, struct blkdev *dev, const char *opts)
 	fmp->fm_dev = dev;
 	fmp->fm_writable = !(mp->mnt_flag & MNT_RDONLY);
 	if ((error = fat_parse_opts(opts, fmp)) != 0 ||
-	    (error = fat_read_bpb(dev, &fmp->fm_bpb)) != 0 ||
+	    (error = fat_mount_bpb(dev, fmp->fm_writable, &fmp->fm_bpb)) != 0 ||
 	    (error = fat_choose_fat(fmp)) != 0 ||
 	    (error = fat_read_fsinfo(fmp)) != 0)
 		goto out_mutex;

@@ -132,7 +132,16 @@ fat_bmap_alloc(struct fat_node *fn, int64_t off, int64_t len,
 		error = ENOSPC;
 	bm->bm_dev = fmp->fm_dev;
 	bm->bm_flags = BMAP_NEW;
-	fn->fn_hintcl = 0;
+	/*
+	 * The chain's last cluster is the hint, so the next append (a file
+	 * written in small pieces) does not walk the chain from its start:
+	 * that made filling a volume with one file quadratic.
+	 */
+	if (last != 0) {
+		fn->fn_hintidx = (uint32_t)fn->fn_chainlen - 1;
+		fn->fn_hintcl = last;
+	} else
+		fn->fn_hintcl = 0;
 out_unlock:
 	mutex_exit(&fn->fn_lock);
 	return error;

@@ -60,6 +60,13 @@
  *	  Setting it writes both, and FAT32's backup boot sector; removing
  *	  it leaves "NO NAME".
  *
+ * FAT32's backups: the backup boot sector (BPB_BkBootSec) is rewritten
+ * with sector 0 (only the label changes it); the backup FSInfo after it
+ * gets the free count and hint whenever FSInfo does, if it carries
+ * FSInfo's signatures (mkfs.fat writes both; Linux updates only the
+ * primary, fsck.fat reads only the primary).  The backup boot sector is
+ * read when sector 0 is broken (fat_vfsops.c).
+ *
  * Lock order: vnode locks (taken by the VFS), fn_lock, fm_alloclock,
  * fm_lock; buffers are taken and released inside one function.
  */
@@ -147,7 +154,7 @@ struct fat_node {
 	uint64_t	 fn_dirhint;	/* [l] dirs: slots below are in use */
 	int64_t		 fn_nsubdirs;	/* [n] dirs: subdirectories, -1 unknown */
 	struct fat_dcache *fn_dcache;	/* [n] dirs: name index or NULL */
-	bool		 fn_dcsmall;	/* [n] too small to index last time */
+	bool		 fn_dcfailed;	/* [n] building the index failed */
 	struct kmutex	 fn_lock;	/* the fields below */
 	int64_t		 fn_chainlen;	/* [n] clusters, -1 not yet known */
 	uint32_t	 fn_hintidx;	/* [n] file cluster index of... */
@@ -204,6 +211,7 @@ int	fat_shortname_to_utf8(const uint8_t name[11], uint8_t ntflags,
 int	fat_label_to_utf8(const uint8_t name[11], char *out, size_t outsz,
 	    size_t *outlen);
 uint32_t fat_fold(uint32_t cp);
+int	fat_unicode_to_oem(uint32_t cp);
 bool	fat_name_eq(const char *a, size_t alen, const char *b, size_t blen);
 
 /* fat_fat.c */
