@@ -5,8 +5,9 @@
  * its last reference goes, VOP_INACTIVE runs under the exclusive vnode
  * lock and the vnode joins the idle LRU, still cached, unless the driver
  * or vrecycle_later asked for it to be reclaimed at once.  The LRU is
- * bounded (AK_MAXVNODES, default 16384 idle vnodes): beyond it the
- * oldest idle vnode is reclaimed.
+ * bounded (AK_MAXVNODES, by default one idle vnode per 4 KiB of
+ * AK_MEMLIMIT, 256 to 16384): beyond it the oldest idle vnode is
+ * reclaimed.
  *
  * Lock order: vnode lock (v_lock) -> vcache_lock.  vcache_lock is never
  * held across a VOP or a sleep other than cv_wait(vcache_cv); a vnode in
@@ -27,6 +28,20 @@ static TAILQ_HEAD(, vnode) vcache_lru = TAILQ_HEAD_INITIALIZER(vcache_lru);
 static uint32_t		vcache_nidle;	/* [c] vnodes on the LRU */
 static uint32_t		vcache_maxidle;	/* [I] LRU bound */
 static struct pool	vnode_pool;
+
+/*
+ * Idle vnodes kept by default: one per 4 KiB of AK_MEMLIMIT (a vnode
+ * and its node take well under 1 KiB), between 256 and 16384, so that
+ * the cache of a hostile image with many inodes grows with the memory
+ * bound instead of beside it.
+ */
+static uint32_t
+vcache_default_max(void)
+{
+	uint64_t n = kern_param_u64("AK_MEMLIMIT", 64ULL << 20) / 4096;
+
+	return (uint32_t)MAX(256, MIN(n, 16384));
+}
 
 static inline uint32_t
 vcache_hashfn(const struct mount *mp, uint64_t key)
@@ -51,7 +66,8 @@ vcache_init(void)
 		return error;
 	for (i = 0; i < VCACHE_HASHSIZE; i++)
 		LIST_INIT(&vcache_hash[i]);
-	vcache_maxidle = (uint32_t)kern_param_u64("AK_MAXVNODES", 16384);
+	vcache_maxidle = (uint32_t)kern_param_u64("AK_MAXVNODES",
+	    vcache_default_max());
 	return 0;
 }
 
