@@ -1,0 +1,113 @@
+/*
+ * ffs.h: the Berkeley Fast File System driver (UFS1 and UFS2, both byte
+ * orders), read side, shared by the files of fs/ffs.
+ *
+ * Mount (ffs_super.c) finds the superblock, checks every geometry field
+ * it uses, and keeps the decoded copy.  A node (struct ffs_node) is an
+ * inode decoded at load; nodes never change (the driver does not write
+ * yet: read-write mounts are refused with EROFS).
+ *
+ * Metadata (inode blocks, indirect blocks, directory blocks, extended
+ * attribute blocks) goes through the buffer cache; file data straight
+ * between the device and the caller through VOP_BMAP and genfs_read_bmap.
+ *
+ * Hostile images: every disk address is checked against fs_size before
+ * it is read (ffs_frag_ok), every inode number against ncg * ipg, the
+ * indirect walk has a fixed depth, directory walks are bounded by the
+ * size and every record is checked before use.  Bad data gives
+ * EFSCORRUPTED (FS_CORRUPT), never a crash or a loop.
+ *
+ * Locking: the mount and its nodes are immutable once loaded.
+ *
+ * Files: ffs_fmt.c (decoding), ffs_super.c (superblock search and
+ * checks), ffs_inode.c (inodes), ffs_bmap.c (block map), ffs_dir.c
+ * (directories), ffs_xattr.c (UFS2 extended attributes), ffs_check.c
+ * (the read-only consistency check of the mount option "check"),
+ * ffs_vnops.c, ffs_vfsops.c.
+ */
+#ifndef _FS_FFS_FFS_H_
+#define _FS_FFS_FFS_H_
+
+#include <sys/param.h>
+#include <sys/vnode.h>
+#include <sys/mount.h>
+#include "fs/ffs/ffs_fmt.h"
+
+struct buf;
+
+#define FFS_FSNAME	"ffs"		/* for FS_CORRUPT messages */
+#define FFS_MAXSYMLINK	(PATH_MAX - 1)
+
+/*
+ * A mounted FFS.
+ * Locks protecting fields: I = immutable after mount.
+ */
+struct ffs_mount {
+	struct mount	*fm_mp;		/* [I] VFS mount */
+	struct blkdev	*fm_dev;	/* [I] device */
+	struct ffs_super fm_fs;		/* [I] decoded superblock */
+	uint32_t	 fm_isize;	/* [I] on-disk inode size */
+	uint32_t	 fm_ptrsize;	/* [I] block pointer size, 4 or 8 */
+	uint32_t	 fm_maxsymlink;	/* [I] longest fast symlink + 1 */
+	uint64_t	 fm_ninodes;	/* [I] ncg * ipg */
+};
+
+#define VFS_TO_FFS(mp)	((struct ffs_mount *)(mp)->mnt_data)
+#define VTOF(vp)	((struct ffs_node *)(vp)->v_data)
+
+/*
+ * An inode in memory.
+ * Locks protecting fields: I = immutable after load.
+ */
+struct ffs_node {
+	struct ffs_mount *fn_mount;	/* [I] file system */
+	uint32_t	 fn_ino;	/* [I] inode number */
+	enum vtype	 fn_type;	/* [I] from the mode */
+	int64_t		 fn_size;	/* [I] bytes */
+	struct ffs_dinode fn_di;	/* [I] decoded inode */
+};
+
+/* A run of a file's blocks (ffs_bmap_run). */
+struct ffs_run {
+	uint64_t	 r_lbn;		/* first logical block */
+	uint64_t	 r_count;	/* blocks (> 0) */
+	int64_t		 r_frag;	/* first fragment address (0: hole) */
+};
+
+extern const struct vnodeops ffs_vnodeops;
+
+/* ffs_super.c */
+int	ffs_super_find(struct blkdev *dev, uint8_t *raw, uint64_t *locp);
+int	ffs_super_load(struct ffs_mount *fm);
+
+/* ffs_inode.c */
+bool	ffs_ino_valid(const struct ffs_mount *fm, uint64_t ino);
+bool	ffs_frag_ok(const struct ffs_mount *fm, int64_t frag, uint64_t nfrag);
+int	ffs_bread(struct ffs_mount *fm, int64_t frag, uint32_t size,
+	    struct buf **bpp);
+int	ffs_node_load(struct ffs_mount *fm, uint32_t ino,
+	    struct ffs_node **fnp);
+void	ffs_node_free(struct ffs_node *fn);
+uint32_t ffs_blksize(const struct ffs_node *fn, uint64_t lbn);
+uint64_t ffs_cgstart(const struct ffs_super *fs, uint32_t cg);
+
+/* ffs_bmap.c */
+int	ffs_bmap_run(struct ffs_node *fn, uint64_t lbn, struct ffs_run *r);
+
+/* ffs_dir.c */
+int	ffs_dir_lookup(struct ffs_node *dp, const char *name, size_t namelen,
+	    uint32_t *inop);
+int	ffs_dir_readdir(struct ffs_node *dp, struct uio *uio, int *eofp);
+int	ffs_dir_foreach(struct ffs_node *dp, int (*fn)(void *arg,
+	    uint32_t ino), void *arg);
+
+/* ffs_check.c */
+int	ffs_check(struct ffs_mount *fm);
+
+/* ffs_xattr.c */
+int	ffs_xattr_get(struct ffs_node *fn, const char *name, void *buf,
+	    size_t size, size_t *retlen);
+int	ffs_xattr_list(struct ffs_node *fn, char *buf, size_t size,
+	    size_t *retlen);
+
+#endif /* !_FS_FFS_FFS_H_ */
