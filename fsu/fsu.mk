@@ -7,6 +7,20 @@ FSUCMDS	= cat chgrp chmod chown cp diff df du ecp exec find get ln ls \
 	  mkdir mkfifo mknod mv parts put rm rmdir sh stat touch write
 FSULIBS	= -ledit -lm
 
+# Start-up is most of a small command's time, and loading ten shared
+# libraries was half of it (8.7 ms of CPU against 4.9 ms for `fsu_ls
+# IMAGE /` on the 2-core VM): link the libraries statically into fsu when
+# their archives are installed (Debian's -dev packages ship them).
+FSUSTATICLIBS = z lzma lzo2 lz4 zstd seccomp edit tinfo bsd md
+FSUSTATIC := $(shell for l in $(FSUSTATICLIBS); do \
+	p=$$($(CC) -print-file-name=lib$$l.a); [ -f "$$p" ] || exit 0; \
+	done; echo yes)
+ifeq ($(FSUSTATIC),yes)
+FSULINK	= -Wl,-Bstatic $(FSUSTATICLIBS:%=-l%) -Wl,-Bdynamic -pthread -lm
+else
+FSULINK	= $(LDLIBS) $(FSULIBS)
+endif
+
 all: $(BUILD)/fsu/fsu $(BUILD)/fsu/.links
 
 $(BUILD)/fsu/%.o: fsu/%.c
@@ -14,8 +28,7 @@ $(BUILD)/fsu/%.o: fsu/%.c
 	$(CC) $(HCFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/fsu/fsu: $(FSUOBJS) $(BUILD)/libak.a
-	$(CC) $(SANFLAGS) -o $@ $(FSUOBJS) $(BUILD)/libak.a $(LDLIBS) \
-	    $(FSULIBS)
+	$(CC) $(SANFLAGS) -o $@ $(FSUOBJS) $(BUILD)/libak.a $(FSULINK)
 
 $(BUILD)/fsu/.links: $(BUILD)/fsu/fsu
 	for c in $(FSUCMDS); do ln -sf fsu $(BUILD)/fsu/fsu_$$c; done
