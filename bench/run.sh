@@ -204,6 +204,10 @@ run "4 put tree fat" "fsu_put -R" --prepare "$mkfat" \
     "$FSU put $N -R $W/src/tree /tree"
 run "4 put tree fat" "mcopy -s" --prepare "$mkfat" \
     "mcopy -s -i $N $W/src/tree ::/"
+# fsu_put fdatasyncs the image at unmount, mcopy does not: the same
+# work made durable is mcopy followed by a sync of the image file.
+run "4 put tree fat" "mcopy -s + sync" --prepare "$mkfat" \
+    "mcopy -s -i $N $W/src/tree ::/ && sync $N"
 
 # 5. write the big file into a fresh image
 run "5 write big ext4" "fsu_put" --prepare "$mkext4" \
@@ -214,6 +218,8 @@ run "5 write big ext4" "debugfs write" --prepare "$mkext4" \
 run "5 write big fat" "fsu_put" --prepare "$mkfat" \
     "$FSU put $N $W/src/big /big"
 run "5 write big fat" "mcopy" --prepare "$mkfat" "mcopy -i $N $W/src/big ::/big"
+run "5 write big fat" "mcopy + sync" --prepare "$mkfat" \
+    "mcopy -i $N $W/src/big ::/big && sync $N"
 
 # 6. list the big directory
 run "6 list flat ext4" "fsu_ls -l" "$FSU ls $E -l /flat > /dev/null"
@@ -225,6 +231,63 @@ if [ $canloop = 1 ]; then
 fi
 run "6 list flat fat" "fsu_ls -l" "$FSU ls $F -l /flat > /dev/null"
 run "6 list flat fat" "mdir" "mdir -i $F ::/flat > /dev/null"
+# 7. akfuse against fuse2fs, the same ext4 image through FUSE: the big
+# file read and written, and the tree untarred (metadata-heavy).  Each
+# run gets a fresh mount in --prepare (no pages cached from the last
+# run), and a write run a fresh image; unmounting waits until the
+# server has exited (both write back after the host lets go).
+AKF=$ROOT/$B/fuse/akfuse
+if [ $canfuse = 1 ] && [ -x "$AKF" ]; then
+	cat > "$W/fmnt.sh" <<FMNT
+#!/bin/sh
+# fmnt.sh akfuse|fuse2fs IMAGE [ro] | fmnt.sh -u: (un)mount $MNT.
+if [ "\$1" = -u ]; then
+	if mountpoint -q "$MNT"; then
+		fusermount3 -u "$MNT" 2>/dev/null || umount "$MNT"
+	fi
+	while pgrep -f "^[^ ]*(akfuse|fuse2fs) .*$MNT" >/dev/null; do
+		sleep 0.02
+	done
+	exit 0
+fi
+o=""
+[ "\${3:-}" = ro ] && o="-o ro"
+[ "\$1" = fuse2fs ] && [ -n "\$o" ] && o="-o ro,fakeroot"
+if [ "\$1" = akfuse ]; then exec "$AKF" \$o "\$2" "$MNT"; fi
+if [ "\$1" = akfuse-s ]; then exec "$AKF" -s \$o "\$2" "$MNT"; fi
+exec fuse2fs \$o "\$2" "$MNT" >/dev/null
+FMNT
+	FM="sh $W/fmnt.sh"
+	tar cf "$W/tree.tar" -C "$W/src" tree
+	for t in akfuse fuse2fs; do
+		run "7 fuse read big ext4" "$t cat" \
+		    --prepare "$FM -u; $FM $t $E ro" "cat $MNT/big > /dev/null"
+		$FM -u
+	done
+	for t in akfuse fuse2fs; do
+		run "7 fuse write big ext4" "$t dd conv=fsync" \
+		    --prepare "$FM -u; $mkext4; $FM $t $N" \
+		    "dd if=$W/src/big of=$MNT/big bs=1M conv=fsync status=none"
+		$FM -u
+	done
+	# akfuse -s: one thread, no hand-off between threads per request
+	# (tar sends one request at a time).
+	for t in akfuse akfuse-s fuse2fs; do
+		run "7 fuse untar tree ext4" "$t tar x" \
+		    --prepare "$FM -u; $mkext4; $FM $t $N" \
+		    "tar xf $W/tree.tar -C $MNT"
+		$FM -u
+	done
+	# The same with the write-back at unmount counted in.
+	for t in akfuse akfuse-s fuse2fs; do
+		run "7 fuse untar tree + unmount ext4" "$t tar x + unmount" \
+		    --prepare "$FM -u; $mkext4; $FM $t $N" \
+		    "tar xf $W/tree.tar -C $MNT && $FM -u"
+		$FM -u
+	done
+else
+	skip "akfuse vs fuse2fs (no /dev/fuse, fuse2fs or akfuse)"
+fi
 rm -rf "$X" "$N"
 
 sh "$ROOT/bench/report.sh" "$CSV" "$BIG" "$NFILES" "$NFLAT" "$skipped" \

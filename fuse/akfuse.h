@@ -29,12 +29,19 @@ void	akf_ns_wrlock(void);
 void	akf_ns_unlock(void);
 /* Kernel path of ino, or of name in directory ino (name may be NULL). */
 char	*akf_path(fuse_ino_t ino, const char *name, int *errp);
-/* The node of name in directory parent, with one more lookup. */
+/*
+ * The node of name in directory parent (st: its lstat), with one more
+ * lookup; a hard-linked file's names share one node.
+ */
 fuse_ino_t akf_node_enter(fuse_ino_t parent, const char *name,
-	    uint64_t *genp);
+	    const struct stat *st, uint64_t *genp);
 void	akf_node_forget(fuse_ino_t ino, uint64_t nlookup);
-/* name in parent is gone (unlink, rmdir). */
-void	akf_node_gone(fuse_ino_t parent, const char *name);
+/*
+ * name in parent is gone (unlink, rmdir).  keepfd (or -1): a descriptor
+ * of the removed directory, kept while the host still uses the node so
+ * that fstat and readdir of a removed cwd work; closed otherwise.
+ */
+void	akf_node_gone(fuse_ino_t parent, const char *name, int keepfd);
 /* A rename succeeded: move (or exchange) the nodes to match. */
 void	akf_node_moved(fuse_ino_t oparent, const char *oname,
 	    fuse_ino_t nparent, const char *nname, unsigned int flags);
@@ -53,17 +60,23 @@ size_t	akf_node_count(void);
  */
 int	akf_choose_part(const char *image, const char *opts, int *partp);
 
+/* --- sandbox.c: seccomp once mounted, and its unconfined helper ------------- */
+#define AKF_NGROUPS	64	/* supplementary groups passed per caller */
+/* Fork the helper, then confine akfuse; 0, or -1 (after a message). */
+int	akf_sandbox_start(const char *mountpoint);
+int	akf_sandboxed(void);
+/* The helper reads pid's groups (at most max); their count, or -1. */
+int	akf_sandbox_groups(pid_t pid, gid_t *groups, int max);
+/* Serving ended: the helper unmounts if still mounted, and exits. */
+void	akf_sandbox_stop(void);
+
 /* --- ops_util.c: shared helpers ------------------------------------------- */
 /* Run the rest of this request with the caller's credentials. */
 void	akf_cred(fuse_req_t req);
 /* Answer a request that created or found name in parent (path given). */
 void	akf_reply_entry(fuse_req_t req, fuse_ino_t parent, const char *name,
 	    const char *path);
-/*
- * How long the host may cache st: AKF_TIMEOUT, but not at all for a
- * file with hard links, whose other names are other FUSE nodes that a
- * write through this one does not refresh.
- */
+/* How long the host may cache st. */
 double	akf_attr_timeout(const struct stat *st);
 /* Fill e for name in parent; 0 or an errno. */
 int	akf_make_entry(fuse_ino_t parent, const char *name, const char *path,
@@ -75,5 +88,6 @@ void	akf_ops_attr(struct fuse_lowlevel_ops *ops);
 void	akf_ops_file(struct fuse_lowlevel_ops *ops);
 void	akf_ops_dir(struct fuse_lowlevel_ops *ops);
 void	akf_ops_xattr(struct fuse_lowlevel_ops *ops);
+void	akf_ops_alloc(struct fuse_lowlevel_ops *ops);
 
 #endif /* !_FUSE_AKFUSE_H_ */

@@ -26,3 +26,13 @@ install-akfuse: $(BUILD)/fuse/akfuse
 	install -m 644 man/akfuse.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 .PHONY: install-akfuse
+
+# fuse_conform: the vfs_conform scenarios through an akfuse mount.  It
+# needs no libfuse itself (it runs akfuse), so it is always built and
+# says SKIP where akfuse or /dev/fuse is missing.
+FCOBJS	= $(BUILD)/tests/fuse/fuse_conform.o \
+	  $(patsubst %.c,$(BUILD)/%.o,$(filter-out tests/vfs/vc_main.c, \
+	  $(wildcard tests/vfs/*.c)) $(wildcard tests/vfs/common/*.c))
+all: $(BUILD)/tests/fuse/fuse_conform
+$(BUILD)/tests/fuse/fuse_conform: $(FCOBJS) $(BUILD)/libak.a
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)

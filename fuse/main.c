@@ -34,15 +34,17 @@ struct akf_conf {
 	int	 nonopts;
 	int	 has_fsname;
 	int	 has_subtype;
+	int	 nosandbox;	/* -o nosandbox */
 	char	 probed[32];	/* the type found on the image, or "" */
 };
 
-enum { AKF_KEY_RO, AKF_KEY_RW, AKF_KEY_TYPE };
+enum { AKF_KEY_RO, AKF_KEY_RW, AKF_KEY_TYPE, AKF_KEY_NOSANDBOX };
 
 static const struct fuse_opt akf_spec[] = {
 	FUSE_OPT_KEY("ro", AKF_KEY_RO),
 	FUSE_OPT_KEY("rw", AKF_KEY_RW),
 	FUSE_OPT_KEY("type=", AKF_KEY_TYPE),
+	FUSE_OPT_KEY("nosandbox", AKF_KEY_NOSANDBOX),
 	FUSE_OPT_END
 };
 
@@ -100,6 +102,9 @@ akf_opt_proc(void *data, const char *arg, int key, struct fuse_args *out)
 	case AKF_KEY_RW:
 		c->explicit_rw = 1;
 		return 1;
+	case AKF_KEY_NOSANDBOX:
+		c->nosandbox = 1;
+		return 0;
 	case AKF_KEY_TYPE:
 		free(c->type);
 		c->type = strdup(arg + strlen("type="));
@@ -127,7 +132,7 @@ static void
 akf_usage(FILE *f)
 {
 	fprintf(f, "usage: akfuse [-f] [-d] [-s] [-o ro] [-o type=TYPE] "
-	    "[-o part=N] [-o opt,...] IMAGE MOUNTPOINT\n");
+	    "[-o part=N] [-o nosandbox] [-o opt,...] IMAGE MOUNTPOINT\n");
 }
 
 /* Say why mounting the image failed, in the user's terms. */
@@ -163,6 +168,13 @@ akf_mount_error(const struct akf_conf *c, int err)
 	}
 }
 
+/* A memory file system (-o type=tmpfs): no image behind it. */
+static int
+akf_memfs(const struct akf_conf *c)
+{
+	return c->type != NULL && strcmp(c->type, "tmpfs") == 0;
+}
+
 /*
  * Boot the kernel and mount the image on AKF_ROOT.  A read-write mount
  * of a read-only type or file falls back to read-only unless -o rw was
@@ -180,6 +192,15 @@ akf_mount_image(struct akf_conf *c, struct fuse_args *args)
 		return -1;
 	}
 	(void)ak_sys_umask(0);		/* the host already applied it */
+	if (akf_memfs(c)) {
+		/* Nothing to read: IMAGE is only a name (as "none"). */
+		if (ak_sys_mkdir(AKF_ROOT, 0755) == 0 &&
+		    ak_sys_mount(c->type, AKF_ROOT, 0, NULL, c->fsopts) == 0)
+			return 0;
+		akf_mount_error(c, errno);
+		(void)ak_fini();
+		return -1;
+	}
 	if (akf_choose_part(c->image, c->fsopts, &part) != 0) {
 		(void)ak_fini();
 		return -1;
@@ -355,6 +376,7 @@ akf_run(struct akf_conf *c, struct fuse_args *args,
 	akf_ops_file(&ops);
 	akf_ops_dir(&ops);
 	akf_ops_xattr(&ops);
+	akf_ops_alloc(&ops);
 	if ((se = fuse_session_new(args, &ops, sizeof(ops), NULL)) == NULL) {
 		(void)ak_fini();
 		return 1;
@@ -366,7 +388,11 @@ akf_run(struct akf_conf *c, struct fuse_args *args,
 		return 1;
 	}
 	akf_daemon_done();
+	if (!c->nosandbox)
+		(void)akf_sandbox_start(o->mountpoint);
 	r = akf_serve(se, o);
+	/* Confined, akfuse cannot unmount: its helper does (sandbox.c). */
+	akf_sandbox_stop();
 	fuse_session_unmount(se);
 	fuse_remove_signal_handlers(se);
 	fuse_session_destroy(se);
@@ -385,7 +411,7 @@ main(int argc, char **argv)
 	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
 	struct fuse_cmdline_opts o;
 	struct akf_conf c;
-	char *abs;
+	char *abs = NULL;
 	int r = 2;
 
 	memset(&c, 0, sizeof(c));
@@ -406,12 +432,15 @@ main(int argc, char **argv)
 		r = 0;
 	} else if (c.image == NULL || o.mountpoint == NULL) {
 		akf_usage(stderr);
-	} else if ((abs = realpath(c.image, NULL)) == NULL) {
+	} else if (!akf_memfs(&c) &&
+	    (abs = realpath(c.image, NULL)) == NULL) {
 		fprintf(stderr, "akfuse: %s: %s\n", c.image, strerror(errno));
 		r = 1;
 	} else {
-		free(c.image);
-		c.image = abs;
+		if (!akf_memfs(&c)) {
+			free(c.image);
+			c.image = abs;
+		}
 		if (!o.foreground)
 			akf_daemon_start();
 		r = akf_run(&c, &args, &o);

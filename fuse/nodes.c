@@ -1,29 +1,31 @@
 /*
  * nodes.c: FUSE node ids and the kernel paths they stand for.
  *
- * A node is one name the host kernel has looked up: its parent node and
- * its name in that parent.  Its path is found by walking up to the root,
+ * A node is a file the host kernel has looked up, with the names it was
+ * found under: a parent node and a name in it (struct akf_name).  Its
+ * path is found by walking up the first name to the root,
  * so renaming a directory moves everything below it at once.  The node
  * id handed to FUSE is the node's address (the root is FUSE_ROOT_ID);
  * a generation number tells apart two nodes that reused one address.
  *
  * A node lives while the host kernel holds lookups on it (FUSE forget
- * drops them) or while child nodes name it as their parent.  When its
+ * drops them) or while names of child nodes are in it.  When its last
  * name is unlinked or renamed over, the node is detached: it keeps
  * living for the open files that use it, but has no path any more.
  *
  * Locks (taken in this order):
  *   ops_dir.c d_lock   one directory handle's snapshot
- *   akf_nslock (rw)    n_parent, n_name: written only with it held
+ *   akf_nslock (rw)    the names (a_parent, a_name): written only with it held
  *                      exclusively (and akf_tlock), read with it shared
  *                      (akf_path), so a path is never built half-renamed
- *   akf_tlock          the hash table, n_lookup, n_refs, n_fds, freeing
+ *   akf_tlock          the hash tables, n_lookup, n_refs, n_fds, freeing
  * A node is never freed under a running request: the host holds a
  * lookup on every node it names, and each node holds its parent.
  *
- * Limitation: a node is a name, not an inode, so two hard links to one
- * file are two FUSE nodes (both report the image's inode number in
- * st_ino).  The host page cache does not know they are one file.
+ * Hard links: a node is an inode with a list of names.  A lookup of a
+ * file whose link count is above one joins the node already entered for
+ * its inode number (the inode table), so the host kernel sees one inode
+ * under every name: one page cache, one set of attributes.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -36,21 +38,32 @@
 
 #include "fuse/akfuse.h"
 
-struct akf_node {
-	struct akf_node	*n_parent;	/* NULL: the root, or detached */
-	char		*n_name;	/* name in n_parent */
-	struct akf_node	*n_hnext;	/* hash chain */
-	uint64_t	 n_lookup;	/* lookups the host kernel holds */
-	uint64_t	 n_refs;	/* child nodes naming us as parent */
-	uint64_t	 n_gen;		/* generation of this address */
-	int		 n_hashed;	/* on a hash chain */
-	int		*n_fds;		/* kernel descriptors open on it */
-	size_t		 n_nfds, n_fdcap;
+/* One name of a node: its directory and the name in it. */
+struct akf_name {
+	struct akf_node	*a_node;	/* the node named */
+	struct akf_node	*a_parent;	/* the directory holding the name */
+	char		*a_name;
+	struct akf_name	*a_hnext;	/* name hash chain */
+	struct akf_name	*a_next;	/* the node's other names */
 };
 
-static struct akf_node akf_root = { .n_name = AKF_ROOT };
-static struct akf_node **akf_hash;	/* (parent, name) -> node */
-static size_t akf_hsize, akf_count;
+struct akf_node {
+	struct akf_name	*n_names;	/* NULL: the root, or detached */
+	struct akf_node	*n_ihnext;	/* inode hash chain */
+	uint64_t	 n_ino;		/* the image's inode number */
+	int		 n_ihashed;	/* on an inode hash chain */
+	uint64_t	 n_lookup;	/* lookups the host kernel holds */
+	uint64_t	 n_refs;	/* names in this directory we keep */
+	uint64_t	 n_gen;		/* generation of this address */
+	int		*n_fds;		/* kernel descriptors open on it */
+	size_t		 n_nfds, n_fdcap;
+	int		 n_keep;	/* a removed directory's own one, + 1 */
+};
+
+static struct akf_node akf_root;
+static struct akf_name **akf_hash;	/* (parent, name) -> name */
+static struct akf_node **akf_ihash;	/* inode number -> node */
+static size_t akf_hsize, akf_nnames, akf_count;
 static uint64_t akf_gen;
 static pthread_mutex_t akf_tlock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_rwlock_t akf_nslock;
@@ -68,7 +81,8 @@ akf_nodes_init(void)
 	pthread_rwlockattr_destroy(&a);
 	akf_hsize = 1024;
 	akf_hash = calloc(akf_hsize, sizeof(*akf_hash));
-	if (akf_hash == NULL)
+	akf_ihash = calloc(akf_hsize, sizeof(*akf_ihash));
+	if (akf_hash == NULL || akf_ihash == NULL)
 		abort();
 }
 
@@ -98,63 +112,141 @@ akf_hashof(const struct akf_node *parent, const char *name)
 	return (size_t)(h ^ (h >> 29));
 }
 
-/* Grow the table when it gets full; chains stay short. */
+static size_t
+akf_ihashof(uint64_t ino)
+{
+	ino *= 0x9e3779b97f4a7c15ull;
+	return (size_t)(ino ^ (ino >> 31));
+}
+
+/* Grow both tables when the names outnumber the buckets. */
 static void
 akf_rehash(void)
 {
-	struct akf_node **nh, *n, *next;
+	struct akf_name **nh, *a, *anext;
+	struct akf_node **ih, *n, *nnext;
 	size_t i, ns = akf_hsize * 2, b;
 
-	if ((nh = calloc(ns, sizeof(*nh))) == NULL)
+	nh = calloc(ns, sizeof(*nh));
+	ih = calloc(ns, sizeof(*ih));
+	if (nh == NULL || ih == NULL) {
+		free(nh);
+		free(ih);
 		return;		/* longer chains, still correct */
+	}
 	for (i = 0; i < akf_hsize; i++) {
-		for (n = akf_hash[i]; n != NULL; n = next) {
-			next = n->n_hnext;
-			b = akf_hashof(n->n_parent, n->n_name) & (ns - 1);
-			n->n_hnext = nh[b];
-			nh[b] = n;
+		for (a = akf_hash[i]; a != NULL; a = anext) {
+			anext = a->a_hnext;
+			b = akf_hashof(a->a_parent, a->a_name) & (ns - 1);
+			a->a_hnext = nh[b];
+			nh[b] = a;
+		}
+		for (n = akf_ihash[i]; n != NULL; n = nnext) {
+			nnext = n->n_ihnext;
+			b = akf_ihashof(n->n_ino) & (ns - 1);
+			n->n_ihnext = ih[b];
+			ih[b] = n;
 		}
 	}
 	free(akf_hash);
+	free(akf_ihash);
 	akf_hash = nh;
+	akf_ihash = ih;
 	akf_hsize = ns;
 }
 
-static struct akf_node **
+static struct akf_name **
 akf_slot(const struct akf_node *parent, const char *name)
+{
+	struct akf_name **ap;
+
+	ap = &akf_hash[akf_hashof(parent, name) & (akf_hsize - 1)];
+	for (; *ap != NULL; ap = &(*ap)->a_hnext)
+		if ((*ap)->a_parent == parent &&
+		    strcmp((*ap)->a_name, name) == 0)
+			break;
+	return ap;
+}
+
+static struct akf_node **
+akf_islot(uint64_t ino)
 {
 	struct akf_node **np;
 
-	np = &akf_hash[akf_hashof(parent, name) & (akf_hsize - 1)];
-	for (; *np != NULL; np = &(*np)->n_hnext)
-		if ((*np)->n_parent == parent &&
-		    strcmp((*np)->n_name, name) == 0)
+	np = &akf_ihash[akf_ihashof(ino) & (akf_hsize - 1)];
+	for (; *np != NULL; np = &(*np)->n_ihnext)
+		if ((*np)->n_ino == ino)
 			break;
 	return np;
 }
 
 static void
-akf_unhash(struct akf_node *n)
+akf_unhash(struct akf_name *a)
 {
-	struct akf_node **np;
+	struct akf_name **ap;
 
-	if (!n->n_hashed)
-		return;
-	np = akf_slot(n->n_parent, n->n_name);
-	if (*np == n)
-		*np = n->n_hnext;
-	n->n_hashed = 0;
-	n->n_hnext = NULL;
+	ap = &akf_hash[akf_hashof(a->a_parent, a->a_name) & (akf_hsize - 1)];
+	for (; *ap != NULL; ap = &(*ap)->a_hnext) {
+		if (*ap == a) {
+			*ap = a->a_hnext;
+			break;
+		}
+	}
+	a->a_hnext = NULL;
 }
 
 static void
-akf_rehash_in(struct akf_node *n)
+akf_rehash_in(struct akf_name *a)
 {
-	struct akf_node **np = akf_slot(n->n_parent, n->n_name);
+	struct akf_name **ap = akf_slot(a->a_parent, a->a_name);
 
-	n->n_hnext = *np;
-	*np = n;
-	n->n_hashed = 1;
+	a->a_hnext = *ap;
+	*ap = a;
+}
+
+static void
+akf_iunhash(struct akf_node *n)
+{
+	struct akf_node **np;
+
+	if (!n->n_ihashed)
+		return;
+	for (np = &akf_ihash[akf_ihashof(n->n_ino) & (akf_hsize - 1)];
+	    *np != NULL; np = &(*np)->n_ihnext) {
+		if (*np == n) {
+			*np = n->n_ihnext;
+			break;
+		}
+	}
+	n->n_ihashed = 0;
+}
+
+/*
+ * Take name a away from its node; returns its directory, whose count
+ * of kept names dropped (the caller releases it).  A node without names
+ * is detached: it leaves the inode table, since its inode number may
+ * now be reused by the image.  Table lock held.
+ */
+static struct akf_node *
+akf_drop_name(struct akf_name *a)
+{
+	struct akf_node *n = a->a_node, *parent = a->a_parent;
+	struct akf_name **ap;
+
+	akf_unhash(a);
+	for (ap = &n->n_names; *ap != NULL; ap = &(*ap)->a_next) {
+		if (*ap == a) {
+			*ap = a->a_next;
+			break;
+		}
+	}
+	if (n->n_names == NULL)
+		akf_iunhash(n);
+	parent->n_refs--;
+	free(a->a_name);
+	free(a);
+	akf_nnames--;
+	return parent;
 }
 
 /* Free n and then any ancestor it kept alive.  Table lock held. */
@@ -165,31 +257,21 @@ akf_release(struct akf_node *n)
 
 	while (n != NULL && n != &akf_root && n->n_lookup == 0 &&
 	    n->n_refs == 0) {
-		akf_unhash(n);
-		parent = n->n_parent;
+		parent = NULL;
+		while (n->n_names != NULL) {
+			/* A file's other names: their directories too. */
+			if (parent != NULL)
+				akf_release(parent);
+			parent = akf_drop_name(n->n_names);
+		}
+		akf_iunhash(n);
+		if (n->n_keep > 0)
+			(void)ak_sys_close(n->n_keep - 1);
 		free(n->n_fds);
-		free(n->n_name);
 		free(n);
 		akf_count--;
-		if (parent != NULL)
-			parent->n_refs--;
 		n = parent;
 	}
-}
-
-/* Take n off its name: it has no path from now on.  Table lock held. */
-static void
-akf_detach(struct akf_node *n)
-{
-	struct akf_node *parent = n->n_parent;
-
-	akf_unhash(n);
-	n->n_parent = NULL;
-	if (parent != NULL) {
-		parent->n_refs--;
-		akf_release(parent);
-	}
-	akf_release(n);
 }
 
 char *
@@ -199,12 +281,12 @@ akf_path(fuse_ino_t ino, const char *name, int *errp)
 	size_t len = name != NULL ? strlen(name) + 1 : 0, at;
 	char *p;
 
-	for (n = start; n != &akf_root; n = n->n_parent) {
-		if (n->n_parent == NULL) {
+	for (n = start; n != &akf_root; n = n->n_names->a_parent) {
+		if (n->n_names == NULL) {
 			*errp = ENOENT;	/* detached: unlinked or renamed over */
 			return NULL;
 		}
-		len += strlen(n->n_name) + 1;
+		len += strlen(n->n_names->a_name) + 1;
 	}
 	len += strlen(AKF_ROOT);
 	if ((p = malloc(len + 1)) == NULL) {
@@ -218,38 +300,93 @@ akf_path(fuse_ino_t ino, const char *name, int *errp)
 		memcpy(p + at, name, strlen(name));
 		p[--at] = '/';
 	}
-	for (n = start; n != &akf_root; n = n->n_parent) {
-		at -= strlen(n->n_name);
-		memcpy(p + at, n->n_name, strlen(n->n_name));
+	for (n = start; n != &akf_root; n = n->n_names->a_parent) {
+		at -= strlen(n->n_names->a_name);
+		memcpy(p + at, n->n_names->a_name, strlen(n->n_names->a_name));
 		p[--at] = '/';
 	}
 	memcpy(p, AKF_ROOT, strlen(AKF_ROOT));
 	return p;
 }
 
-fuse_ino_t
-akf_node_enter(fuse_ino_t parent, const char *name, uint64_t *genp)
+/* Record n's inode number; files go in the inode table. */
+static void
+akf_set_ino(struct akf_node *n, const struct stat *st)
 {
-	struct akf_node *dir = akf_node(parent), **np, *n;
+	struct akf_node **np;
+
+	akf_iunhash(n);
+	n->n_ino = (uint64_t)st->st_ino;
+	if (!S_ISDIR(st->st_mode)) {
+		np = &akf_ihash[akf_ihashof(n->n_ino) & (akf_hsize - 1)];
+		n->n_ihnext = *np;
+		*np = n;
+		n->n_ihashed = 1;
+	}
+}
+
+/*
+ * The node a new name of an inode joins: for a file with several links,
+ * the node of one of its other names, so that the host kernel sees one
+ * inode (one page cache, one set of attributes) whatever name it used.
+ * Only there is the inode number trusted: drivers without hard links
+ * (FAT) may give a renamed file another number.
+ */
+static struct akf_node *
+akf_node_of(const struct stat *st)
+{
+	struct akf_node *n;
+
+	if (!S_ISDIR(st->st_mode) && st->st_nlink > 1 &&
+	    (n = *akf_islot((uint64_t)st->st_ino)) != NULL)
+		return n;
+	if ((n = calloc(1, sizeof(*n))) == NULL)
+		return NULL;
+	n->n_gen = ++akf_gen;
+	akf_set_ino(n, st);
+	akf_count++;
+	return n;
+}
+
+fuse_ino_t
+akf_node_enter(fuse_ino_t parent, const char *name, const struct stat *st,
+    uint64_t *genp)
+{
+	struct akf_node *dir = akf_node(parent), *n = NULL;
+	struct akf_name **ap, **np, *a;
 
 	pthread_mutex_lock(&akf_tlock);
-	np = akf_slot(dir, name);
-	if ((n = *np) == NULL) {
-		if ((n = calloc(1, sizeof(*n))) == NULL ||
-		    (n->n_name = strdup(name)) == NULL) {
-			free(n);
+	ap = akf_slot(dir, name);
+	if ((a = *ap) == NULL) {
+		if ((n = akf_node_of(st)) == NULL ||
+		    (a = calloc(1, sizeof(*a))) == NULL ||
+		    (a->a_name = strdup(name)) == NULL) {
+			free(a);
+			if (n != NULL && n->n_names == NULL)
+				akf_release(n);
 			pthread_mutex_unlock(&akf_tlock);
 			return 0;
 		}
-		n->n_parent = dir;
-		n->n_gen = ++akf_gen;
+		a->a_node = n;
+		a->a_parent = dir;
 		dir->n_refs++;
-		n->n_hnext = *np;
-		*np = n;
-		n->n_hashed = 1;
-		if (++akf_count > akf_hsize)
+		a->a_hnext = *ap;
+		*ap = a;
+		/*
+		 * At the end: the first name gives the path (akf_path) and
+		 * may change only under the exclusive namespace lock, while
+		 * this runs under the shared one.
+		 */
+		for (np = &n->n_names; *np != NULL; np = &(*np)->a_next)
+			;
+		*np = a;
+		if (++akf_nnames > akf_hsize)
 			akf_rehash();
+	} else if (a->a_node->n_ino != (uint64_t)st->st_ino) {
+		/* Renumbered (FAT numbers by directory slot). */
+		akf_set_ino(a->a_node, st);
 	}
+	n = a->a_node;
 	n->n_lookup++;
 	*genp = n->n_gen;
 	pthread_mutex_unlock(&akf_tlock);
@@ -269,31 +406,48 @@ akf_node_forget(fuse_ino_t ino, uint64_t nlookup)
 	pthread_mutex_unlock(&akf_tlock);
 }
 
-void
-akf_node_gone(fuse_ino_t parent, const char *name)
+static int akf_fd_push(struct akf_node *, int);
+
+/* Drop name a and let its node and directory go if unused. */
+static void
+akf_forget_name(struct akf_name *a)
 {
+	struct akf_node *n = a->a_node;
+
+	akf_release(akf_drop_name(a));
+	akf_release(n);
+}
+
+void
+akf_node_gone(fuse_ino_t parent, const char *name, int keepfd)
+{
+	struct akf_name *a;
 	struct akf_node *n;
 
 	pthread_mutex_lock(&akf_tlock);
-	if ((n = *akf_slot(akf_node(parent), name)) != NULL)
-		akf_detach(n);
+	if ((a = *akf_slot(akf_node(parent), name)) != NULL) {
+		n = a->a_node;
+		if (keepfd >= 0 && n->n_keep == 0 && n->n_nfds == 0 &&
+		    n->n_lookup > 0 && akf_fd_push(n, keepfd) == 0) {
+			n->n_keep = keepfd + 1;
+			keepfd = -1;
+		}
+		akf_forget_name(a);
+	}
 	pthread_mutex_unlock(&akf_tlock);
+	if (keepfd >= 0)
+		(void)ak_sys_close(keepfd);
 }
 
-/* Put n under a new parent and name (reference counts follow). */
+/* Put the unhashed name a under np as name; np gains a kept name. */
 static void
-akf_move(struct akf_node *n, struct akf_node *np, char *name)
+akf_place(struct akf_name *a, struct akf_node *np, char *name)
 {
-	struct akf_node *op = n->n_parent;
-
-	akf_unhash(n);
 	np->n_refs++;
-	free(n->n_name);
-	n->n_name = name;
-	n->n_parent = np;
-	akf_rehash_in(n);
-	op->n_refs--;
-	akf_release(op);
+	free(a->a_name);
+	a->a_name = name;
+	a->a_parent = np;
+	akf_rehash_in(a);
 }
 
 void
@@ -301,7 +455,7 @@ akf_node_moved(fuse_ino_t oparent, const char *oname, fuse_ino_t nparent,
     const char *nname, unsigned int flags)
 {
 	struct akf_node *op = akf_node(oparent), *np = akf_node(nparent);
-	struct akf_node *src, *dst;
+	struct akf_name *src, *dst;
 	char *sname = strdup(nname), *dname = strdup(oname);
 
 	pthread_mutex_lock(&akf_tlock);
@@ -310,32 +464,44 @@ akf_node_moved(fuse_ino_t oparent, const char *oname, fuse_ino_t nparent,
 	if (sname == NULL || dname == NULL) {
 		/* Out of memory: forget both names rather than lie. */
 		if (src != NULL)
-			akf_detach(src);
-		if (dst != NULL)
-			akf_detach(dst);
+			akf_forget_name(src);
+		if (dst != NULL && dst != src)
+			akf_forget_name(dst);
 		free(sname);
 		free(dname);
-	} else if (flags & RENAME_EXCHANGE) {
-		/* Unhash both first: each one's new slot is the other's. */
-		if (dst != NULL)
-			akf_unhash(dst);
-		if (src != NULL)
-			akf_move(src, np, sname);
-		else
-			free(sname);
-		if (dst != NULL)
-			akf_move(dst, op, dname);
-		else
-			free(dname);
+		goto out;
+	}
+	if (!(flags & RENAME_EXCHANGE) && src != NULL && dst != NULL &&
+	    src->a_node == dst->a_node) {
+		/* Two links of one file: rename(2) changes nothing. */
+		free(sname);
+		free(dname);
+		goto out;
+	}
+	if (!(flags & RENAME_EXCHANGE) && dst != NULL && dst != src) {
+		akf_forget_name(dst);
+		dst = NULL;
+	}
+	/* Unhash both first: in an exchange each takes the other's slot. */
+	if (src != NULL)
+		akf_unhash(src);
+	if (dst != NULL)
+		akf_unhash(dst);
+	if (src != NULL) {
+		akf_place(src, np, sname);
+		op->n_refs--;
+	} else {
+		free(sname);
+	}
+	if (dst != NULL) {
+		akf_place(dst, op, dname);
+		np->n_refs--;
 	} else {
 		free(dname);
-		if (dst != NULL && dst != src)
-			akf_detach(dst);
-		if (src != NULL)
-			akf_move(src, np, sname);
-		else
-			free(sname);
 	}
+	akf_release(op);
+	akf_release(np);
+out:
 	pthread_mutex_unlock(&akf_tlock);
 }
 
@@ -343,23 +509,29 @@ akf_node_moved(fuse_ino_t oparent, const char *oname, fuse_ino_t nparent,
  * Open descriptors per node: a node whose name is gone (unlinked while
  * open) is reached through one of them, for getattr and setattr.
  */
-void
-akf_node_fd_add(fuse_ino_t ino, int fd)
+/* Add fd to n's list; 0, or -1 out of memory.  Table lock held. */
+static int
+akf_fd_push(struct akf_node *n, int fd)
 {
-	struct akf_node *n = akf_node(ino);
 	int *nf;
 	size_t cap;
 
-	pthread_mutex_lock(&akf_tlock);
 	if (n->n_nfds == n->n_fdcap) {
 		cap = n->n_fdcap ? n->n_fdcap * 2 : 2;
 		if ((nf = realloc(n->n_fds, cap * sizeof(*nf))) == NULL)
-			goto out;	/* only the unlinked case suffers */
+			return -1;	/* only the unlinked case suffers */
 		n->n_fds = nf;
 		n->n_fdcap = cap;
 	}
 	n->n_fds[n->n_nfds++] = fd;
-out:
+	return 0;
+}
+
+void
+akf_node_fd_add(fuse_ino_t ino, int fd)
+{
+	pthread_mutex_lock(&akf_tlock);
+	(void)akf_fd_push(akf_node(ino), fd);
 	pthread_mutex_unlock(&akf_tlock);
 }
 

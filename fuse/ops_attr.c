@@ -124,6 +124,27 @@ akf_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
 	free(path);
 }
 
+/*
+ * access(2) and the checks the host makes for chdir and exec.  Without
+ * it the host would answer every access() with success (ENOSYS), even
+ * X_OK for root on a file without any x bit.
+ */
+static void
+akf_access(fuse_req_t req, fuse_ino_t ino, int mask)
+{
+	char *path;
+	int err;
+
+	akf_cred(req);
+	akf_ns_rdlock();
+	if ((path = akf_path(ino, NULL, &err)) != NULL)
+		err = ak_sys_faccessat(AT_FDCWD, path, mask, 0) != 0 ?
+		    errno : 0;
+	akf_ns_unlock();
+	free(path);
+	fuse_reply_err(req, err);
+}
+
 static void
 akf_statfs(fuse_req_t req, fuse_ino_t ino)
 {
@@ -142,4 +163,5 @@ akf_ops_attr(struct fuse_lowlevel_ops *ops)
 	ops->getattr = akf_getattr;
 	ops->setattr = akf_setattr;
 	ops->statfs = akf_statfs;
+	ops->access = akf_access;
 }

@@ -74,6 +74,8 @@ akf_dir_load(struct akf_dir *d)
 	int err;
 
 	akf_dir_clear(d);
+	if (d->d_fd < 0)
+		return 0;	/* a removed directory: empty */
 	if (ak_sys_lseek(d->d_fd, 0, SEEK_SET) < 0)
 		return errno;
 	for (;;) {
@@ -104,21 +106,35 @@ akf_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	    (fd = ak_sys_open(path, O_RDONLY | O_DIRECTORY)) < 0)
 		err = errno;
 	akf_ns_unlock();
+	/*
+	 * No name any more (removed, perhaps the caller's cwd): an open
+	 * descriptor still reaches it, and if none is left it was empty
+	 * when removed, so it lists as empty (d_fd -1), as on the host.
+	 */
+	if (path == NULL && (fd = akf_node_fd_dup(ino)) < 0)
+		err = 0;
 	free(path);
-	if (fd < 0) {
+	if (fd < 0 && err != 0) {
 		fuse_reply_err(req, err);
 		return;
 	}
 	if ((d = calloc(1, sizeof(*d))) == NULL) {
-		(void)ak_sys_close(fd);
+		if (fd >= 0)
+			(void)ak_sys_close(fd);
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
 	pthread_mutex_init(&d->d_lock, NULL);
 	d->d_fd = fd;
 	fi->fh = (uint64_t)(uintptr_t)d;
+	/* getattr of a directory whose name is gone goes through it. */
+	if (fd >= 0)
+		akf_node_fd_add(ino, fd);
 	if (fuse_reply_open(req, fi) != 0) {
-		(void)ak_sys_close(fd);
+		if (fd >= 0) {
+			akf_node_fd_del(ino, fd);
+			(void)ak_sys_close(fd);
+		}
 		free(d);
 	}
 }
@@ -228,7 +244,10 @@ akf_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct akf_dir *d = (struct akf_dir *)(uintptr_t)fi->fh;
 
-	(void)ak_sys_close(d->d_fd);
+	if (d->d_fd >= 0) {
+		akf_node_fd_del(ino, d->d_fd);
+		(void)ak_sys_close(d->d_fd);
+	}
 	akf_dir_clear(d);
 	free(d->d_ents);
 	pthread_mutex_destroy(&d->d_lock);
@@ -242,7 +261,8 @@ akf_fsyncdir(fuse_req_t req, fuse_ino_t ino, int datasync,
 {
 	struct akf_dir *d = (struct akf_dir *)(uintptr_t)fi->fh;
 
-	fuse_reply_err(req, ak_sys_fsync(d->d_fd) != 0 ? errno : 0);
+	fuse_reply_err(req, d->d_fd >= 0 && ak_sys_fsync(d->d_fd) != 0 ?
+	    errno : 0);
 }
 
 void

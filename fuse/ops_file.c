@@ -21,17 +21,15 @@
 
 /*
  * May the host keep the pages it has cached for this file?  Nobody but
- * us changes the image (a read-write mount holds it exclusively), so
- * yes, unless the file has other names: those are other FUSE nodes, and
- * writes through them do not reach this node's pages.
+ * us changes the image (a read-write mount holds it exclusively), and
+ * a file's hard links share its node (nodes.c), so yes.
  */
 static int
 akf_keep_cache(int fd)
 {
 	struct stat st;
 
-	return ak_sys_fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    st.st_nlink <= 1;
+	return ak_sys_fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 static void

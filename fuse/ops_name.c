@@ -147,17 +147,22 @@ static void
 akf_remove(fuse_req_t req, fuse_ino_t parent, const char *name, int isdir)
 {
 	char *path;
-	int err, r;
+	int err, r, keep = -1;
 
 	akf_cred(req);
 	akf_ns_wrlock();
 	if ((path = akf_path(parent, name, &err)) == NULL) {
 		fuse_reply_err(req, err);
 	} else {
+		/* A removed directory may still be a cwd: keep it open. */
+		if (isdir)
+			keep = ak_sys_open(path, O_RDONLY | O_DIRECTORY);
 		r = isdir ? ak_sys_rmdir(path) : ak_sys_unlink(path);
 		err = r != 0 ? errno : 0;
 		if (r == 0)
-			akf_node_gone(parent, name);
+			akf_node_gone(parent, name, keep);
+		else if (keep >= 0)
+			(void)ak_sys_close(keep);
 		fuse_reply_err(req, err);
 	}
 	akf_ns_unlock();

@@ -6,7 +6,8 @@
  * the uid, gid and supplementary groups of the process that made it
  * (ak_setcred), so the kernel checks access exactly as for a local
  * caller and new files belong to that caller.  The groups cost a read
- * of /proc, so each worker thread remembers the last caller's.
+ * of /proc (by the sandbox's helper once confined), so each worker
+ * thread remembers the last caller's.
  */
 #include <errno.h>
 #include <string.h>
@@ -15,8 +16,6 @@
 #include <ak/ak.h>
 
 #include "fuse/akfuse.h"
-
-#define AKF_NGROUPS	64
 
 struct akf_credcache {
 	pid_t	cc_pid;
@@ -43,7 +42,9 @@ akf_cred(fuse_req_t req)
 		n = 0;
 		/* Root passes every check anyway: skip the /proc read. */
 		if (ctx->uid != 0)
-			n = fuse_req_getgroups(req, AKF_NGROUPS,
+			n = akf_sandboxed() ? akf_sandbox_groups(ctx->pid,
+			    cc->cc_groups, AKF_NGROUPS) :
+			    fuse_req_getgroups(req, AKF_NGROUPS,
 			    cc->cc_groups);
 		cc->cc_ngroups = n > 0 && n <= AKF_NGROUPS ? n : 0;
 	}
@@ -54,7 +55,8 @@ akf_cred(fuse_req_t req)
 double
 akf_attr_timeout(const struct stat *st)
 {
-	return S_ISREG(st->st_mode) && st->st_nlink > 1 ? 0.0 : AKF_TIMEOUT;
+	(void)st;	/* hard links share one node: no exception now */
+	return AKF_TIMEOUT;
 }
 
 int
@@ -66,7 +68,7 @@ akf_make_entry(fuse_ino_t parent, const char *name, const char *path,
 	memset(e, 0, sizeof(*e));
 	if (ak_sys_lstat(path, &e->attr) != 0)
 		return errno;
-	if ((e->ino = akf_node_enter(parent, name, &gen)) == 0)
+	if ((e->ino = akf_node_enter(parent, name, &e->attr, &gen)) == 0)
 		return ENOMEM;
 	e->generation = gen;
 	e->attr_timeout = akf_attr_timeout(&e->attr);

@@ -39,24 +39,50 @@ static const int ak_sandbox_calls[] = {
 	SCMP_SYS(nanosleep), SCMP_SYS(gettimeofday), SCMP_SYS(getrandom),
 };
 
+/* AK_SANDBOX_FUSE: libfuse polls /dev/fuse at unmount; akfuse reaps. */
+static const int ak_sandbox_fuse_calls[] = {
+	SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(wait4),
+};
+
+/* Allow each of calls[0..n); 0 or a libseccomp error. */
+static int
+ak_sandbox_allow(scmp_filter_ctx ctx, const int *calls, size_t n)
+{
+	size_t i;
+	int error;
+
+	for (i = 0; i < n; i++) {
+		error = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, calls[i], 0);
+		if (error != 0 && error != -EDOM)	/* EDOM: not on this arch */
+			return error;
+	}
+	return 0;
+}
+
 int
 ak_sandbox(void)
 {
+	return ak_sandbox_flags(0);
+}
+
+int
+ak_sandbox_flags(int flags)
+{
 	scmp_filter_ctx ctx;
-	size_t i;
 	int error;
 
 	if ((ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM))) == NULL) {
 		errno = ENOMEM;
 		return -1;
 	}
-	for (i = 0; i < sizeof(ak_sandbox_calls) / sizeof(ak_sandbox_calls[0]);
-	    i++) {
-		error = seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
-		    ak_sandbox_calls[i], 0);
-		if (error != 0 && error != -EDOM)	/* EDOM: not on this arch */
-			goto fail;
-	}
+	error = ak_sandbox_allow(ctx, ak_sandbox_calls,
+	    sizeof(ak_sandbox_calls) / sizeof(ak_sandbox_calls[0]));
+	if (error == 0 && (flags & AK_SANDBOX_FUSE))
+		error = ak_sandbox_allow(ctx, ak_sandbox_fuse_calls,
+		    sizeof(ak_sandbox_fuse_calls) /
+		    sizeof(ak_sandbox_fuse_calls[0]));
+	if (error != 0)
+		goto fail;
 	/* fstat(2) is newfstatat(fd, "", st, AT_EMPTY_PATH) in glibc. */
 	error = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(newfstatat), 1,
 	    SCMP_A3(SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, AT_EMPTY_PATH));

@@ -349,6 +349,113 @@ print("ok")
 PY
 		check "ext4 rw: renameat2 NOREPLACE/EXCHANGE, unlinked open file ($(head -n 1 "$W/py.log"))" \
 		    grep -qx ok "$W/py.log"
+		# Hard links share one node; fallocate; copy_file_range.
+		T python3 - "$M" <<'PY' >"$W/py2.log" 2>&1
+import ctypes, errno, os, sys
+m = sys.argv[1]
+libc = ctypes.CDLL(None, use_errno=True)
+libc.fallocate.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int64,
+                           ctypes.c_int64]
+def t(desc, cond):
+    print(("PASS" if cond else "FAIL") + ": " + desc)
+def p(n):
+    return os.path.join(m, n)
+def data(n):
+    with open(p(n), "rb") as f:
+        return f.read()
+os.makedirs(p("hl/sub"))
+with open(p("hl/a"), "wb") as f:
+    f.write(b"A" * 10000)
+os.link(p("hl/a"), p("hl/sub/b"))
+rb = open(p("hl/sub/b"), "rb")
+rb.read()                       # b's pages are in the host's cache now
+with open(p("hl/a"), "r+b") as f:
+    f.write(b"B" * 100)
+rb.seek(0)
+t("hard links: a write through one name, read at once through the other",
+  rb.read(100) == b"B" * 100 and data("hl/sub/b")[:100] == b"B" * 100)
+with open(p("hl/sub/b"), "ab") as f:
+    f.write(b"C" * 10)
+t("hard links: size after an append through the other name",
+  os.stat(p("hl/a")).st_size == 10010)
+sa, sb = os.stat(p("hl/a")), os.stat(p("hl/sub/b"))
+t("hard links: nlink 2 and one inode through both names",
+  sa.st_nlink == 2 and sb.st_nlink == 2 and sa.st_ino == sb.st_ino)
+os.link(p("hl/sub/b"), p("hl/c"))
+t("hard links: a third link, nlink 3 through the first name",
+  os.stat(p("hl/a")).st_nlink == 3)
+os.rename(p("hl/a"), p("hl/c"))
+t("hard links: rename onto another link of the file keeps both names",
+  os.path.exists(p("hl/a")) and os.path.exists(p("hl/c")))
+os.rename(p("hl/sub/b"), p("hl/d"))
+with open(p("hl/d"), "r+b") as f:
+    f.seek(5000)
+    f.write(b"D" * 10)
+t("hard links: a renamed link's write shows through the first name",
+  data("hl/a")[5000:5010] == b"D" * 10)
+os.unlink(p("hl/a"))
+os.unlink(p("hl/c"))
+t("hard links: unlinking two names keeps the third (nlink 1, data)",
+  os.stat(p("hl/d")).st_nlink == 1 and data("hl/d")[:100] == b"B" * 100)
+rb.seek(5000)
+t("hard links: the file open through a removed name sees the last write",
+  rb.read(10) == b"D" * 10)
+rb.close()
+src = os.urandom(300000)
+with open(p("cf_src"), "wb") as f:
+    f.write(src)
+s = os.open(p("cf_src"), os.O_RDONLY)
+d = os.open(p("cf_dst"), os.O_RDWR | os.O_CREAT, 0o644)
+n = 0
+while n < len(src):
+    k = os.copy_file_range(s, d, len(src) - n)
+    if k <= 0:
+        break
+    n += k
+t("copy_file_range: a whole file", n == len(src) and data("cf_dst") == src)
+k = os.copy_file_range(s, d, 1000, 5, 400000)
+got = data("cf_dst")
+t("copy_file_range: at offsets, past the end (a hole between)",
+  k == 1000 and got[400000:] == src[5:1005] and
+  got[300000:400000] == bytes(100000))
+t("copy_file_range: at the end of the source copies 0",
+  os.copy_file_range(s, d, 10, len(src), 0) == 0)
+os.close(s)
+os.close(d)
+fd = os.open(p("fa"), os.O_RDWR | os.O_CREAT, 0o644)
+os.ftruncate(fd, 1 << 20)
+r = libc.fallocate(fd, 0, 0, 1 << 20)
+st = os.fstat(fd)
+t("fallocate: mode 0 over a hole allocates it (st_blocks)",
+  r == 0 and st.st_blocks * 512 >= (1 << 20) and st.st_size == 1 << 20)
+r = libc.fallocate(fd, 0, (1 << 20) - 10, 4106)
+t("fallocate: mode 0 past the end grows the file, zeros",
+  r == 0 and os.fstat(fd).st_size == (1 << 20) + 4096 and
+  os.pread(fd, 1 << 21, 0) == bytes((1 << 20) + 4096))
+os.pwrite(fd, b"keep", 100)
+r = libc.fallocate(fd, 0, 0, 8192)
+t("fallocate: written data is left alone",
+  r == 0 and os.pread(fd, 4, 100) == b"keep")
+r = libc.fallocate(fd, 1, 0, 1 << 22)
+t("fallocate: KEEP_SIZE is EOPNOTSUPP",
+  r == -1 and ctypes.get_errno() == errno.EOPNOTSUPP)
+r = libc.fallocate(fd, 3, 0, 4096)
+t("fallocate: PUNCH_HOLE is EOPNOTSUPP",
+  r == -1 and ctypes.get_errno() == errno.EOPNOTSUPP)
+os.close(fd)
+print("done")
+PY
+		while IFS= read -r line; do
+			case $line in
+			PASS:*) ok ;;
+			FAIL:*) bad "ext4 rw: ${line#FAIL: }" ;;
+			esac
+		done <"$W/py2.log"
+		check "ext4 rw: links/fallocate/copy_file_range script ran ($(tail -n 1 "$W/py2.log"))" \
+		    grep -qx done "$W/py2.log"
+		check "ext4 rw: cp --reflink=never through the mount" \
+		    T sh -c 'cp --reflink=never "$1/cf_src" "$1/cf_cp" && cmp -s "$1/cf_src" "$1/cf_cp"' sh "$M"
+		T rm -rf "$M/hl" "$M/cf_src" "$M/cf_dst" "$M/cf_cp" "$M/fa"
 	else
 		echo "SKIP: renameat2 through akfuse (no python3)"
 	fi
@@ -449,6 +556,11 @@ if command -v setpriv >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
 		T $AS cat "$M/pub/root-only" >/dev/null 2>"$W/err"
 		check "cred: nobody cannot read a root 600 file" \
 		    grep -q 'Permission denied' "$W/err"
+		# Supplementary groups come from /proc, read by the sandbox's
+		# helper process once akfuse is confined.
+		T sh -c 'echo grp >"$1/pub/grp"; chgrp 4242 "$1/pub/grp"; chmod 640 "$1/pub/grp"' sh "$M"
+		check "cred: a supplementary group grants read (through the sandbox helper)" \
+		    test "$(T setpriv --reuid=65534 --regid=65534 --groups=4242 cat "$M/pub/grp")" = grp
 		check "cred: unmount" akumount "$M"
 		check "cred: e2fsck -fn clean" e2fsck -fn "$W/c.img" >/dev/null 2>&1
 	else
@@ -614,6 +726,40 @@ for k in 1 2 3 4 5 6; do
 		    grep -q '^akfuse: ' "$W/akfuse.log"
 	fi
 done
+
+# --- the sandbox: seccomp once mounted, -o nosandbox ----------------------------
+# seccomp_of: "Seccomp:" of the akfuse serving now (a child of timeout).
+seccomp_of() {
+	p=$(pgrep -P "$MPID" | head -n 1)
+	sed -n 's/^Seccomp:[[:space:]]*//p' "/proc/$p/status" 2>/dev/null
+}
+if nm "$AKF" 2>/dev/null | grep -Eq '__(asan|tsan)_init'; then
+	echo "SKIP: akfuse sandbox (sanitizer build)"
+elif ! grep -q '^Seccomp:' /proc/self/status; then
+	echo "SKIP: akfuse sandbox (no seccomp in this kernel)"
+else
+	mke2fs -q -t ext4 "$W/sb.img" 16M >/dev/null 2>&1
+	M=$W/sbmnt
+	if akmount "$W/sb.img" "$M"; then
+		check "sandbox: akfuse is confined once mounted (Seccomp: 2)" \
+		    test "$(seccomp_of)" = 2
+		check "sandbox: confined, it still writes and reads" \
+		    test "$(T sh -c 'echo in-sandbox >"$1/s" && cat "$1/s"' sh "$M")" = in-sandbox
+		check "sandbox: unmount" akumount "$M"
+	else
+		bad "sandbox: mount: $(cat "$W/akfuse.log")"
+	fi
+	if akmount "$W/sb.img" "$M" -o nosandbox; then
+		check "sandbox: -o nosandbox leaves it unconfined (Seccomp: 0)" \
+		    test "$(seccomp_of)" = 0
+		check "sandbox: -o nosandbox unmount" akumount "$M"
+	else
+		bad "sandbox: mount -o nosandbox: $(cat "$W/akfuse.log")"
+	fi
+	check "sandbox: e2fsck -fn clean, the confined write landed" sh -c \
+	    'e2fsck -fn "$1" >/dev/null 2>&1 && debugfs -R "cat /s" "$1" 2>/dev/null | grep -qx in-sandbox' \
+	    sh "$W/sb.img"
+fi
 
 # --- background mode, and SIGTERM ------------------------------------------------
 M=$W/dmnt

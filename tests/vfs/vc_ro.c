@@ -1,8 +1,9 @@
 /*
- * vc_ro.c: read-only drivers (cd9660, squashfs) in the conformance
+ * vc_ro.c: read-only drivers (cd9660, squashfs, ffs) in the conformance
  * suite.  The scenarios of the other files write, so these drivers get
  * their own: a tree is made on the host (vc_ro_populate), an image of it
- * by the reference tool (genisoimage -R, mksquashfs), and the image is
+ * by the reference tool (genisoimage -R, mksquashfs, makefs for UFS2 and
+ * big-endian UFS1), and the image is
  * mounted read-only at /vc/<target>.  Each read-only scenario then runs
  * on both sides, with the tree itself as the host's side, and the
  * records are compared as for the other targets; the last scenario
@@ -38,6 +39,10 @@ static const struct vc_rotarget vc_rotargets[] = {
 	    "@IMG", "@TREE", NULL } },
 	{ "squashfs", "squashfs", { "mksquashfs", "@TREE", "@IMG", "-quiet",
 	    "-no-progress", "-noappend", NULL } },
+	{ "ffs2", "ffs", { "makefs", "-t", "ffs", "-o", "version=2", "-M",
+	    "1m", "@IMG", "@TREE", NULL } },
+	{ "ffs1", "ffs", { "makefs", "-t", "ffs", "-B", "be", "-o",
+	    "version=1", "-M", "1m", "@IMG", "@TREE", NULL } },
 	{ NULL, NULL, { NULL } }
 };
 
@@ -69,7 +74,7 @@ vc_ro_file(const char *path, size_t size, mode_t mode)
 }
 
 /* The tree the images are made from, under root (which exists). */
-static int
+int
 vc_ro_populate(const char *root)
 {
 	char p[2 * PATH_MAX], q[2 * PATH_MAX];
@@ -263,7 +268,8 @@ sc_ro_erofs(struct vc *c)
 	E_TRUE(c, "one keeps its size", st.st_size == 1);
 }
 
-static const struct vc_scen vc_ro_scen[] = {
+/* Also run through akfuse by tests/fuse/fuse_conform.c. */
+const struct vc_scen vc_ro_scen[] = {
 	{ "ro_walk", sc_ro_walk, 0 },
 	{ "ro_lookup", sc_ro_lookup, 0 },
 	{ "ro_read", sc_ro_read, 0 },

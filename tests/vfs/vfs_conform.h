@@ -125,6 +125,9 @@ int	vc_mkimage(const char *, off_t, const char *const *);
 /* vc_ro.c: the read-only drivers, on images of a tree under hostbase. */
 void	vc_ro_all(const char *hostbase, const char *filter, int *np,
 	    int *nf);
+/* Its tree (under an existing root) and its scenarios, for fuse_conform. */
+int	vc_ro_populate(const char *root);
+extern const struct vc_scen vc_ro_scen[];
 
 /* Scenario tables, each ending with a NULL name. */
 extern const struct vc_scen vc_open_scen[];
