@@ -13,14 +13,13 @@
  * space mdir reports must match statvfs.  Then mount options (uid, gid,
  * masks, tz), the read-only refusal, probing and aliases, and a
  * corruption sweep over a damaged small image: every damage must give
- * an error (or a fallback the format defines), never a crash or a hang.
- * The write tests are in fat_write.c.
+ * an error (or a fallback the format defines), never a crash or a hang
+ * (fat_corrupt.c).  The write tests are in fat_write.c.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,42 +29,11 @@
 #include <unistd.h>
 #include "ak/ak.h"
 #include "tests/image/fat_test.h"
+#include "tests/lib/tcheck.h"
 
 #define SKIP_RC		77	/* mkfat.sh: tools missing */
-int npass, nfail;
 char workdir[4096];
 int compare_mtime = 1;		/* write tests: the model's mtimes differ */
-
-void
-fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("FAIL: ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	nfail++;
-}
-
-/* Count a check: pass if ok, else print the message. */
-void
-check(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		npass++;
-		return;
-	}
-	printf("FAIL: ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	nfail++;
-}
 
 static int
 cmpstr(const void *a, const void *b)
@@ -124,7 +92,23 @@ free_names(char **names, int n)
 }
 
 /* Read a whole host file; returns its size or -1. */
-static long
+/* Is name in the listing of dir? */
+int
+listed(const char *dir, const char *name)
+{
+	AK_DIR *d = ak_sys_opendir(dir);
+	struct ak_dirent *de;
+	int found = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((de = ak_sys_readdir(d)) != NULL)
+		found |= strcmp(de->d_name, name) == 0;
+	ak_sys_closedir(d);
+	return found;
+}
+
+long
 host_slurp(const char *path, char **bufp)
 {
 	FILE *f = fopen(path, "rb");
@@ -156,22 +140,22 @@ compare_data(const char *hpath, const char *apath)
 	int fd;
 
 	if (hsize < 0) {
-		fail("%s: cannot read host file", hpath);
+		tcheck(false, "%s: cannot read host file", hpath);
 		return;
 	}
 	abuf = malloc((size_t)hsize + 70000);
 	if ((fd = ak_sys_open(apath, O_RDONLY)) < 0) {
-		fail("%s: open: %s", apath, strerror(errno));
+		tcheck(false, "%s: open: %s", apath, strerror(errno));
 		goto out;
 	}
 	while ((r = ak_sys_read(fd, abuf + got, 65537)) > 0)
 		got += r;
-	check(r == 0 && got == hsize && memcmp(hbuf, abuf, (size_t)hsize) == 0,
+	tcheck(r == 0 && got == hsize && memcmp(hbuf, abuf, (size_t)hsize) == 0,
 	    "%s: contents differ (read %ld of %ld, last %zd: %s)", apath, got,
 	    hsize, r, r < 0 ? strerror(errno) : "");
 	if (hsize > 10) {
 		r = ak_sys_pread(fd, abuf, (size_t)hsize / 2, hsize / 3);
-		check(r == hsize / 2 &&
+		tcheck(r == hsize / 2 &&
 		    memcmp(abuf, hbuf + hsize / 3, (size_t)r) == 0,
 		    "%s: pread at %ld differs", apath, hsize / 3);
 	}
@@ -188,17 +172,17 @@ compare_entry(const char *hpath, const char *apath, struct stat *ast)
 	struct stat hst;
 
 	if (lstat(hpath, &hst) != 0 || ak_sys_lstat(apath, ast) != 0) {
-		fail("%s: stat: %s", apath, strerror(errno));
+		tcheck(false, "%s: stat: %s", apath, strerror(errno));
 		return;
 	}
-	check((S_ISDIR(hst.st_mode) && S_ISDIR(ast->st_mode)) ||
+	tcheck((S_ISDIR(hst.st_mode) && S_ISDIR(ast->st_mode)) ||
 	    (S_ISREG(hst.st_mode) && S_ISREG(ast->st_mode)),
 	    "%s: type %o, host %o", apath, ast->st_mode, hst.st_mode);
 	if (!S_ISREG(hst.st_mode))
 		return;
-	check(ast->st_size == hst.st_size, "%s: size %lld, host %lld", apath,
+	tcheck(ast->st_size == hst.st_size, "%s: size %lld, host %lld", apath,
 	    (long long)ast->st_size, (long long)hst.st_size);
-	check(!compare_mtime || ast->st_mtime == (hst.st_mtime & ~(time_t)1),
+	tcheck(!compare_mtime || ast->st_mtime == (hst.st_mtime & ~(time_t)1),
 	    "%s: mtime %lld, host %lld", apath, (long long)ast->st_mtime,
 	    (long long)hst.st_mtime);
 	compare_data(hpath, apath);
@@ -216,20 +200,21 @@ compare_dir(const char *hdir, const char *adir, ino_t parentino)
 
 	nh = host_names(hdir, hn);
 	na = ak_names(adir, an, &dots);
-	check(na >= 0 && dots == 2, "%s: listing (%d names, %d dots): %s",
+	tcheck(na >= 0 && dots == 2, "%s: listing (%d names, %d dots): %s",
 	    adir, na, dots, strerror(errno));
-	check(nh == na, "%s: %d names, host %d", adir, na, nh);
+	tcheck(nh == na, "%s: %d names, host %d", adir, na, nh);
 	for (i = 0; i < nh && i < na; i++)
 		if (strcmp(hn[i], an[i]) != 0) {
-			fail("%s: name \"%s\", host \"%s\"", adir, an[i], hn[i]);
+			tcheck(false, "%s: name \"%s\", host \"%s\"", adir,
+			    an[i], hn[i]);
 			break;
 		}
 	PATHF(ap, "%s/..", adir);
 	if (parentino != 0)
-		check(ak_sys_stat(ap, &dst) == 0 && dst.st_ino == parentino,
+		tcheck(ak_sys_stat(ap, &dst) == 0 && dst.st_ino == parentino,
 		    "%s: \"..\" is not the parent", adir);
 	if (ak_sys_stat(adir, &dst) != 0)
-		fail("%s: stat", adir);
+		tcheck(false, "%s: stat", adir);
 	for (i = 0; i < nh; i++) {
 		PATHF(hp, "%s/%s", hdir, hn[i]);
 		PATHF(ap, "%s/%s", adir, hn[i]);
@@ -263,15 +248,15 @@ check_names(const char *img, const char *mnt)
 
 	PATHF(a, "%s/hello.txt", mnt);
 	PATHF(b, "%s/HELLO.TXT", mnt);
-	check(same_file(a, b), "%s: HELLO.TXT is not hello.txt", img);
+	tcheck(same_file(a, b), "%s: HELLO.TXT is not hello.txt", img);
 	PATHF(a, "%s/This is a long file name.txt", mnt);
 	PATHF(b, "%s/this IS A long FILE name.TXT", mnt);
-	check(same_file(a, b), "%s: long name lookup ignoring case", img);
+	tcheck(same_file(a, b), "%s: long name lookup ignoring case", img);
 	PATHF(a, "%s/CAFÉ.TXT", mnt);
 	PATHF(b, "%s/café.txt", mnt);
-	check(same_file(a, b), "%s: Latin-1 case folding", img);
+	tcheck(same_file(a, b), "%s: Latin-1 case folding", img);
 	PATHF(a, "%s/no such file", mnt);
-	check(ak_sys_stat(a, &st) != 0 && errno == ENOENT,
+	tcheck(ak_sys_stat(a, &st) != 0 && errno == ENOENT,
 	    "%s: missing file: %s", img, strerror(errno));
 	PATHF(a, "%s/short.txt", workdir);
 	if ((f = fopen(a, "r")) == NULL)
@@ -293,7 +278,7 @@ check_names(const char *img, const char *mnt)
 			strcpy(strrchr(b, '/') + 1, f3);
 		else
 			PATHF(b, "%s/%s", mnt, f3);
-		check(same_file(a, b), "%s: short name %s is not %s", img, b,
+		tcheck(same_file(a, b), "%s: short name %s is not %s", img, b,
 		    a);
 	}
 	fclose(f);
@@ -335,19 +320,19 @@ check_fs(const char *img, const char *imgpath, const char *mnt)
 	ssize_t n;
 
 	if (ak_sys_statvfs(mnt, &sv) != 0) {
-		fail("%s: statvfs: %s", img, strerror(errno));
+		tcheck(false, "%s: statvfs: %s", img, strerror(errno));
 		return;
 	}
 	if (mfree >= 0)
-		check((long long)sv.f_bfree * (long long)sv.f_frsize == mfree,
+		tcheck((long long)sv.f_bfree * (long long)sv.f_frsize == mfree,
 		    "%s: free %llu x %lu, mdir says %lld", img,
 		    (unsigned long long)sv.f_bfree, sv.f_frsize, mfree);
 	n = ak_sys_getxattr(mnt, "user.fat.label", val, sizeof(val) - 1);
-	check(n == 7 && memcmp(val, "TESTVOL", 7) == 0, "%s: label (%zd)",
+	tcheck(n == 7 && memcmp(val, "TESTVOL", 7) == 0, "%s: label (%zd)",
 	    img, n);
 	PATHF(path, "%s/case1", mnt);
 	n = ak_sys_getxattr(path, "user.fat.attr", val, sizeof(val) - 1);
-	check(n == 4 && memcmp(val, "0x10", 4) == 0, "%s: dir attribute",
+	tcheck(n == 4 && memcmp(val, "0x10", 4) == 0, "%s: dir attribute",
 	    img);
 }
 
@@ -372,7 +357,7 @@ test_images(void)
 
 	PATHF(path, "%s/images.txt", workdir);
 	if ((f = fopen(path, "r")) == NULL) {
-		fail("no %s", path);
+		tcheck(false, "no %s", path);
 		return;
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
@@ -382,13 +367,13 @@ test_images(void)
 		PATHF(tree, "%s/%s", workdir, treename);
 		PATHF(mnt, "/img%d", i++);
 		if (mount_img("fatfs", imgpath, mnt, AK_MNT_RDONLY, NULL) != 0) {
-			fail("%s: mount: %s", img, strerror(errno));
+			tcheck(false, "%s: mount: %s", img, strerror(errno));
 			continue;
 		}
 		compare_dir(tree, mnt, 0);
 		check_names(img, mnt);
 		check_fs(img, imgpath, mnt);
-		check(ak_sys_unmount(mnt, 0) == 0, "%s: unmount: %s", img,
+		tcheck(ak_sys_unmount(mnt, 0) == 0, "%s: unmount: %s", img,
 		    strerror(errno));
 		printf("%s: compared\n", img);
 	}
@@ -406,337 +391,44 @@ test_options(void)
 	PATHF(imgpath, "%s/fat12_512_s1.img", workdir);
 	PATHF(hpath, "%s/small/hello.txt", workdir);
 	if (stat(hpath, &hst) != 0) {
-		fail("no %s", hpath);
+		tcheck(false, "no %s", hpath);
 		return;
 	}
-	check(mount_img("fatfs", imgpath, "/opt1", AK_MNT_RDONLY,
+	tcheck(mount_img("fatfs", imgpath, "/opt1", AK_MNT_RDONLY,
 	    "uid=1234,gid=567,fmask=133,dmask=022,tz=60") == 0,
 	    "mount with options: %s", strerror(errno));
-	check(ak_sys_stat("/opt1/hello.txt", &st) == 0 &&
+	tcheck(ak_sys_stat("/opt1/hello.txt", &st) == 0 &&
 	    st.st_uid == 1234 && st.st_gid == 567 &&
 	    (st.st_mode & 07777) == 0644 &&
 	    st.st_mtime == (hst.st_mtime & ~(time_t)1) - 3600,
 	    "uid/gid/fmask/tz: uid %u gid %u mode %o mtime %lld",
 	    st.st_uid, st.st_gid, st.st_mode, (long long)st.st_mtime);
-	check(ak_sys_stat("/opt1/case1", &st) == 0 &&
+	tcheck(ak_sys_stat("/opt1/case1", &st) == 0 &&
 	    (st.st_mode & 07777) == 0755 && S_ISDIR(st.st_mode),
 	    "dmask: mode %o", st.st_mode);
 	ak_sys_unmount("/opt1", 0);
-	check(mount_img("fatfs", imgpath, "/opt2", AK_MNT_RDONLY,
+	tcheck(mount_img("fatfs", imgpath, "/opt2", AK_MNT_RDONLY,
 	    "nosuchoption=1") != 0 && errno == EINVAL,
 	    "unknown option accepted");
 	/* Probed, by alias, and read-only: writes refused. */
-	check(mount_img(NULL, imgpath, "/opt3", AK_MNT_RDONLY, NULL) == 0,
+	tcheck(mount_img(NULL, imgpath, "/opt3", AK_MNT_RDONLY, NULL) == 0,
 	    "probe: %s", strerror(errno));
-	check(ak_sys_stat("/opt3/hello.txt", &st) == 0 &&
+	tcheck(ak_sys_stat("/opt3/hello.txt", &st) == 0 &&
 	    (st.st_mode & 07777) == 0644, "default mode %o", st.st_mode);
 	fd = ak_sys_open("/opt3/new.txt", O_CREAT | O_WRONLY, 0644);
-	check(fd < 0 && errno == EROFS, "create on fatfs: %d %s", fd,
+	tcheck(fd < 0 && errno == EROFS, "create on fatfs: %d %s", fd,
 	    strerror(errno));
-	check(ak_sys_unlink("/opt3/hello.txt") != 0 && errno == EROFS,
+	tcheck(ak_sys_unlink("/opt3/hello.txt") != 0 && errno == EROFS,
 	    "unlink on fatfs: %s", strerror(errno));
 	fd = ak_sys_open("/opt3/hello.txt", O_RDONLY);
-	check(fd >= 0 && ak_sys_fsync(fd) == 0, "fsync read-only: %s",
+	tcheck(fd >= 0 && ak_sys_fsync(fd) == 0, "fsync read-only: %s",
 	    strerror(errno));
 	ak_sys_close(fd);
 	ak_sys_unmount("/opt3", 0);
-	check(mount_img("vfat", imgpath, "/opt4", AK_MNT_RDONLY, NULL) == 0 &&
+	tcheck(mount_img("vfat", imgpath, "/opt4", AK_MNT_RDONLY, NULL) == 0 &&
 	    ak_sys_unmount("/opt4", 0) == 0, "alias vfat");
-	check(mount_img("msdos", imgpath, "/opt5", AK_MNT_RDONLY, NULL) == 0 &&
+	tcheck(mount_img("msdos", imgpath, "/opt5", AK_MNT_RDONLY, NULL) == 0 &&
 	    ak_sys_unmount("/opt5", 0) == 0, "alias msdos");
-}
-
-/* Little-endian helpers for the damage below. */
-static void
-put16(unsigned char *p, unsigned v)
-{
-	p[0] = (unsigned char)v;
-	p[1] = (unsigned char)(v >> 8);
-}
-
-unsigned
-get16(const unsigned char *p)
-{
-	return p[0] | p[1] << 8;
-}
-
-/* Layout of corrupt.img (FAT16), read independently of the driver. */
-struct layout {
-	long fatoff, rootoff, dataoff;
-	unsigned bps;
-};
-
-static void
-layout_of(const unsigned char *img, struct layout *l)
-{
-	unsigned rsvd = get16(img + 14), nfats = img[16];
-	unsigned rootents = get16(img + 17), fatsz = get16(img + 22);
-
-	l->bps = get16(img + 11);
-	l->fatoff = (long)rsvd * l->bps;
-	l->rootoff = l->fatoff + (long)nfats * fatsz * l->bps;
-	l->dataoff = l->rootoff + (long)rootents * 32;
-}
-
-/* The root entry whose 11-byte short name is sn (-1 if none). */
-static long
-root_entry(const unsigned char *img, const struct layout *l, const char *sn)
-{
-	long off;
-
-	for (off = l->rootoff; off < l->dataoff && img[off] != 0; off += 32)
-		if (memcmp(img + off, sn, 11) == 0 && img[off + 11] != 0x0f)
-			return off;
-	return -1;
-}
-
-enum damage {
-	D_NONE, D_LOOP, D_BEYOND, D_FREE, D_BPS0, D_BPS3000, D_SPC3,
-	D_MEDIA, D_ROOTENTS0, D_START1, D_DIRLOOP, D_LFNCSUM, D_SIZEBIG,
-	D_TRUNC, D_EMOJI, D_SURROGATE, D_NDAMAGE
-};
-static const char *damage_name[] = {
-	"none", "chain loop", "cluster beyond end", "free cluster in chain",
-	"bytes/sector 0", "bytes/sector 3000", "sectors/cluster 3",
-	"media byte 0x12", "root entries 0", "start cluster 1",
-	"directory chain loop", "LFN checksum", "size past chain",
-	"truncated image", "non-BMP long name", "unpaired surrogate"
-};
-
-/*
- * Replace the long name of longname_file.txt (two LFN slots before its
- * short entry) by one slot holding the n UTF-16 units of u: the first
- * slot is deleted, the second becomes the last and only one.  mtools
- * cannot write non-BMP names (it truncates them), so this does.
- */
-static void
-set_lfn(unsigned char *img, const struct layout *l, const unsigned *u,
-    int n)
-{
-	static const int off[13] = { 1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24,
-	    28, 30 };
-	long e = root_entry(img, l, "LONGNA~1TXT");
-	unsigned char *s1, *s2;
-	int i;
-
-	if (e < 0 || e - 64 < l->rootoff)
-		return;
-	s1 = img + e - 64;
-	s2 = img + e - 32;
-	if (s1[11] != 0x0f || s2[11] != 0x0f)
-		return;
-	s1[0] = 0xe5;
-	s2[0] = 0x41;
-	for (i = 0; i < 13; i++)
-		put16(s2 + off[i], i < n ? u[i] : i == n ? 0 : 0xffff);
-}
-
-/* Write a damaged copy of corrupt.img; returns the damaged image. */
-static int
-make_damaged(enum damage d, const char *out, long *truncp)
-{
-	char src[4096];
-	unsigned char *img;
-	static const unsigned emoji[] = { 0xd83d, 0xde00, '.', 't', 'x', 't' };
-	struct layout l;
-	long size, e;
-	FILE *f;
-
-	PATHF(src, "%s/corrupt.img", workdir);
-	if ((size = host_slurp(src, (char **)&img)) < 0)
-		return -1;
-	layout_of(img, &l);
-	*truncp = size;
-	e = root_entry(img, &l, "A       BIN");
-	switch (d) {
-	case D_LOOP:	put16(img + l.fatoff + 2 * 5, 3); break;
-	case D_BEYOND:	put16(img + l.fatoff + 2 * 4, 0xfff0); break;
-	case D_FREE:	put16(img + l.fatoff + 2 * 3, 0); break;
-	case D_BPS0:	put16(img + 11, 0); break;
-	case D_BPS3000:	put16(img + 11, 3000); break;
-	case D_SPC3:	img[13] = 3; break;
-	case D_MEDIA:	img[21] = 0x12; break;
-	case D_ROOTENTS0: put16(img + 17, 0); break;
-	case D_START1:	if (e >= 0) put16(img + e + 26, 1); break;
-	case D_DIRLOOP:
-		e = root_entry(img, &l, "SUB        ");
-		if (e >= 0)
-			put16(img + l.fatoff + 2 * get16(img + e + 26),
-			    get16(img + e + 26));
-		break;
-	case D_LFNCSUM:
-		for (e = l.rootoff; e < l.dataoff; e += 32)
-			if (img[e + 11] == 0x0f)
-				img[e + 13] ^= 0x5a;
-		break;
-	case D_SIZEBIG:	if (e >= 0) img[e + 29] = 0x80; break;
-	case D_TRUNC:	*truncp = l.dataoff + 3 * 512 + 100; break;
-	case D_EMOJI:	set_lfn(img, &l, emoji, 6); break;
-	case D_SURROGATE: set_lfn(img, &l, emoji, 1); break;
-	default:	break;
-	}
-	if ((f = fopen(out, "wb")) == NULL)
-		return -1;
-	fwrite(img, 1, (size_t)*truncp, f);
-	fclose(f);
-	free(img);
-	return 0;
-}
-
-/* Read a file in the image; returns bytes read, -1 with errno on error. */
-static long
-read_all(const char *path, char *buf, size_t size)
-{
-	long got = 0;
-	ssize_t r;
-	int fd;
-
-	if ((fd = ak_sys_open(path, O_RDONLY)) < 0)
-		return -1;
-	while ((r = ak_sys_read(fd, buf + got, size - (size_t)got)) > 0)
-		got += r;
-	ak_sys_close(fd);
-	return r < 0 ? -1 : got;
-}
-
-/* Walk everything, ignoring errors: must come back, not crash or hang. */
-static void
-walk_all(const char *path, int depth)
-{
-	AK_DIR *d;
-	struct ak_dirent *de;
-	char p[4096], buf[8192];
-	struct stat st;
-
-	if (depth > 8 || (d = ak_sys_opendir(path)) == NULL)
-		return;
-	while ((de = ak_sys_readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		PATHF(p, "%s/%s", path, de->d_name);
-		if (ak_sys_stat(p, &st) != 0)
-			continue;
-		if (S_ISDIR(st.st_mode))
-			walk_all(p, depth + 1);
-		else
-			(void)read_all(p, buf, sizeof(buf));
-	}
-	ak_sys_closedir(d);
-}
-
-/* Is name in the listing of dir? */
-int
-listed(const char *dir, const char *name)
-{
-	AK_DIR *d = ak_sys_opendir(dir);
-	struct ak_dirent *de;
-	int found = 0;
-
-	if (d == NULL)
-		return -1;
-	while ((de = ak_sys_readdir(d)) != NULL)
-		found |= strcmp(de->d_name, name) == 0;
-	ak_sys_closedir(d);
-	return found;
-}
-
-/* The checks of one damaged image, mounted on /bad. */
-static void
-check_damage(enum damage d, const char *orig)
-{
-	static char buf[200000];
-	const char *what = damage_name[d];
-	char want[4096];
-	struct stat st;
-	long n;
-
-	n = read_all("/bad/a.bin", buf, sizeof(buf));
-	switch (d) {
-	case D_NONE:
-		PATHF(want, "%s/ctree/a.bin", workdir);
-		check(n == 4096, "undamaged: a.bin read %ld", n);
-		compare_data(want, "/bad/a.bin");
-		check(listed("/bad", "longname_file.txt") == 1 &&
-		    listed("/bad/sub", "inner.txt") == 1, "undamaged names");
-		break;
-	case D_LOOP:
-	case D_BEYOND:
-	case D_FREE:
-		check(n < 0 && errno == EUCLEAN, "%s: read %ld (%s)", what, n,
-		    strerror(errno));
-		break;
-	case D_START1:
-		check(ak_sys_stat("/bad/a.bin", &st) != 0 && errno == EUCLEAN,
-		    "%s: stat: %s", what, strerror(errno));
-		check(listed("/bad", "a.bin") == 1, "%s: not listed", what);
-		break;
-	case D_DIRLOOP:
-		check(ak_sys_stat("/bad/sub", &st) != 0 && errno == EUCLEAN,
-		    "%s: stat: %s", what, strerror(errno));
-		break;
-	case D_LFNCSUM:
-		check(listed("/bad", "longname_file.txt") == 0 &&
-		    listed("/bad", "LONGNA~1.TXT") == 1,
-		    "%s: no fallback to the short name", what);
-		break;
-	case D_EMOJI:
-		check(listed("/bad", "\xf0\x9f\x98\x80.txt") == 1,
-		    "%s: U+1F600 not decoded", what);
-		check(ak_sys_stat("/bad/\xf0\x9f\x98\x80.TXT", &st) == 0,
-		    "%s: lookup: %s", what, strerror(errno));
-		break;
-	case D_SURROGATE:
-		check(listed("/bad", "LONGNA~1.TXT") == 1,
-		    "%s: no fallback to the short name", what);
-		break;
-	case D_SIZEBIG:
-		check(ak_sys_stat("/bad/a.bin", &st) == 0 &&
-		    st.st_size > 4096, "%s: size", what);
-		check(n < 0 && errno == EUCLEAN, "%s: read %ld", what, n);
-		break;
-	default:
-		break;
-	}
-	(void)orig;
-	walk_all("/bad", 0);
-}
-
-/* The corruption sweep. */
-static void
-test_corruption(void)
-{
-	char path[4096];
-	long size;
-	int d, rc;
-
-	PATHF(path, "%s/damaged.img", workdir);
-	for (d = D_NONE; d < D_NDAMAGE; d++) {
-		if (make_damaged((enum damage)d, path, &size) != 0) {
-			fail("cannot build damaged image");
-			return;
-		}
-		rc = mount_img("fatfs", path, "/bad", AK_MNT_RDONLY, NULL);
-		switch (d) {
-		case D_BPS0:
-		case D_BPS3000:
-		case D_SPC3:
-		case D_MEDIA:
-		case D_ROOTENTS0:
-			check(rc != 0, "%s: mounted", damage_name[d]);
-			if (rc == 0)
-				ak_sys_unmount("/bad", 0);
-			continue;
-		default:
-			break;
-		}
-		if (rc != 0) {
-			fail("%s: mount: %s", damage_name[d], strerror(errno));
-			continue;
-		}
-		check_damage((enum damage)d, path);
-		check(ak_sys_unmount("/bad", 0) == 0, "%s: unmount",
-		    damage_name[d]);
-	}
 }
 
 /*
@@ -751,16 +443,16 @@ test_write_off(void)
 	int fd, rc;
 
 	PATHF(imgpath, "%s/fat12_512_s1.img", workdir);
-	check(ak_fscaps("fatfs") >= 0 &&
+	tcheck(ak_fscaps("fatfs") >= 0 &&
 	    !(ak_fscaps("fatfs") & AK_FSCAP_WRITE), "write capability");
 	rc = mount_img("fatfs", imgpath, "/off", 0, NULL);
-	check(rc != 0 && errno == EROFS, "read-write mount: %d", rc);
+	tcheck(rc != 0 && errno == EROFS, "read-write mount: %d", rc);
 	rc = mount_img("fatfs", imgpath, "/off", AK_MNT_RDONLY, NULL);
-	check(rc == 0, "read-only mount: %s", strerror(errno));
+	tcheck(rc == 0, "read-only mount: %s", strerror(errno));
 	fd = ak_sys_open("/off/new.txt", O_CREAT | O_WRONLY, 0644);
-	check(fd < 0 && errno == EROFS, "create with writes off: %d %s", fd,
+	tcheck(fd < 0 && errno == EROFS, "create with writes off: %d %s", fd,
 	    strerror(errno));
-	check(ak_sys_unlink("/off/hello.txt") != 0 && errno == EROFS,
+	tcheck(ak_sys_unlink("/off/hello.txt") != 0 && errno == EROFS,
 	    "unlink with writes off: %s", strerror(errno));
 	ak_sys_unmount("/off", 0);
 }
@@ -778,7 +470,7 @@ run_child(const char *val, void (*fn)(void))
 
 	fflush(stdout);
 	if (pipe(fds) != 0 || (pid = fork()) < 0) {
-		fail("fork: %s", strerror(errno));
+		tcheck(false, "fork: %s", strerror(errno));
 		return;
 	}
 	if (pid == 0) {
@@ -786,10 +478,10 @@ run_child(const char *val, void (*fn)(void))
 		setenv("AK_FATFS_WRITE", val, 1);
 		if (ak_init() != 0)
 			_exit(2);
-		npass = nfail = 0;
+		tc_npass = tc_nfail = 0;
 		fn();
 		ak_fini();
-		dprintf(fds[1], "%d %d\n", npass, nfail);
+		dprintf(fds[1], "%d %d\n", tc_npass, tc_nfail);
 		_exit(0);
 	}
 	close(fds[1]);
@@ -799,10 +491,10 @@ run_child(const char *val, void (*fn)(void))
 	if (r != NULL)
 		fclose(r);
 	waitpid(pid, &st, 0);
-	check(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child died (status "
+	tcheck(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child died (status "
 	    "%#x)", st);
-	npass += wp;
-	nfail += wf;
+	tc_npass += wp;
+	tc_nfail += wf;
 }
 
 /* Find tests/image/mkfat.sh: $AK_SRCDIR, the current directory, or
@@ -842,8 +534,7 @@ main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (find_script(argv[0], script, sizeof(script)) != 0) {
 		printf("SKIP: fat images (mkfat.sh not found)\n");
-		printf("fat_read: 0 passed, 0 failed\n");
-		return 0;
+		return tsummary("fat_read");
 	}
 	PATHF(workdir, "%s/fatimg.XXXXXX",
 	    tmp != NULL ? tmp : "/tmp");
@@ -853,24 +544,22 @@ main(int argc, char **argv)
 	}
 	PATHF(cmd, "sh '%s' '%s/w' >'%s/mkfat.log' 2>&1",
 	    script, workdir, workdir);
-	rc = system(cmd);
+	rc = tsh("%s", cmd);
 	strcat(workdir, "/w");
-	if (WIFEXITED(rc) && WEXITSTATUS(rc) == SKIP_RC) {
+	if (rc == SKIP_RC) {
 		printf("SKIP: fat images (dosfstools or mtools missing)\n");
-		printf("fat_read: 0 passed, 0 failed\n");
-		return 0;
+		return tsummary("fat_read");
 	}
 	if (rc != 0) {
-		printf("FAIL: mkfat.sh exited %d\n", rc);
-		printf("fat_read: 0 passed, 1 failed\n");
-		return 1;
+		tcheck(false, "mkfat.sh exited %d", rc);
+		return tsummary("fat_read");
 	}
 	run_child("0", test_write_off);
 	if (ak_init() != 0) {
 		perror("ak_init");
 		return 1;
 	}
-	check(ak_fscaps("fatfs") >= 0 && (ak_fscaps("fatfs") & AK_FSCAP_WRITE),
+	tcheck(ak_fscaps("fatfs") >= 0 && (ak_fscaps("fatfs") & AK_FSCAP_WRITE),
 	    "no write capability by default");
 	test_images();
 	test_options();
@@ -880,9 +569,8 @@ main(int argc, char **argv)
 	if (getenv("AK_KEEP") == NULL) {
 		PATHF(cmd, "rm -rf '%.4000s'", workdir);
 		strcpy(strrchr(cmd, '/'), "'");
-		if (system(cmd) != 0)
+		if (tsh("%s", cmd) != 0)
 			printf("fat_read: could not remove %s\n", workdir);
 	}
-	printf("fat_read: %d passed, %d failed\n", npass, nfail);
-	return nfail != 0;
+	return tsummary("fat_read");
 }

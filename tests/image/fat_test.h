@@ -1,6 +1,7 @@
 /*
- * fat_test.h: what tests/image/fat_read.c (the program: read tests,
- * corruption sweep) and tests/image/fat_write.c (the write tests) share.
+ * fat_test.h: what tests/image/fat_read.c (the program: read tests),
+ * fat_corrupt.c (the corruption sweep) and fat_write.c (the write tests)
+ * share.  Checks are counted by tests/lib/tcheck.h.
  */
 #ifndef _TESTS_IMAGE_FAT_TEST_H_
 #define _TESTS_IMAGE_FAT_TEST_H_
@@ -15,15 +16,13 @@
 		abort();						\
 } while (0)
 
-extern int npass, nfail;		/* checks passed and failed */
 extern char workdir[4096];		/* images and trees (mkfat.sh) */
 extern int compare_mtime;		/* compare_dir checks mtimes */
 
-void	fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void	check(int ok, const char *fmt, ...)
-	    __attribute__((format(printf, 2, 3)));
 int	ak_names(const char *path, char **names, int *dots);
 void	free_names(char **names, int n);
+/* A whole host file in a new buffer (*bufp); its size or -1. */
+long	host_slurp(const char *path, char **bufp);
 void	compare_data(const char *hpath, const char *apath);
 void	compare_dir(const char *hdir, const char *adir, ino_t parentino);
 int	mount_img(const char *type, const char *imgpath, const char *mnt,
@@ -31,5 +30,6 @@ int	mount_img(const char *type, const char *imgpath, const char *mnt,
 unsigned get16(const unsigned char *p);
 int	listed(const char *dir, const char *name);
 void	test_write(void);
+void	test_corruption(void);	/* fat_corrupt.c */
 
 #endif /* !_TESTS_IMAGE_FAT_TEST_H_ */

@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include "ak/ak.h"
 #include "tests/image/fat_test.h"
+#include "tests/lib/tcheck.h"
 
 /*
  * Write tests: seeded random operation sequences applied both to an
@@ -137,7 +138,7 @@ wpaths(const struct wstate *w, const char *rel, char *hp, size_t hsz,
 static void
 wsame(const char *op, const char *rel, long hr, int herr, long ar, int aerr)
 {
-	check(hr == ar || ((hr < 0) == (ar < 0) && hr < 0),
+	tcheck(hr == ar || ((hr < 0) == (ar < 0) && hr < 0),
 	    "%s %s: host %ld (%s), image %ld (%s)", op, rel, hr,
 	    hr < 0 ? strerror(herr) : "ok", ar, ar < 0 ? strerror(aerr) : "ok");
 }
@@ -276,15 +277,6 @@ wop_rename(struct wstate *w)
 	wsame("rename", from, hr, herr, ar, aerr);
 }
 
-/* Run a shell command; returns its exit status. */
-static int
-run(const char *cmd)
-{
-	int rc = system(cmd);
-
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
 /*
  * The host kernel's vfat driver as a third reader, where this runs as
  * root with loop devices (tests/image/loopcheck.sh; else one SKIP line).
@@ -298,7 +290,7 @@ loop_check(const char *img, const char *imgpath, const char *model)
 
 	PATHF(cmd, "sh tests/image/loopcheck.sh vfat '%s' '%s' "
 	    "iocharset=utf8,shortname=mixed", imgpath, model);
-	rc = run(cmd);
+	rc = tsh("%s", cmd);
 	if (rc == 77) {
 		if (!skipped)
 			printf("SKIP: fatfs loop-mount checks (not root, no "
@@ -306,7 +298,7 @@ loop_check(const char *img, const char *imgpath, const char *model)
 		skipped = true;
 		return;
 	}
-	check(rc == 0, "%s: the host kernel reads it differently", img);
+	tcheck(rc == 0, "%s: the host kernel reads it differently", img);
 }
 
 /* The checks of a written image by the reference tools. */
@@ -317,14 +309,15 @@ wcheck_tools(const char *img, const char *imgpath, const char *model)
 
 	PATHF(cmd, "fsck.fat -n '%s' > '%s.fsck' 2>&1 || "
 	    "{ cat '%s.fsck'; exit 1; }", imgpath, imgpath, imgpath);
-	check(run(cmd) == 0, "%s: fsck.fat -n found errors", img);
+	tcheck(tsh("%s", cmd) == 0, "%s: fsck.fat -n found errors", img);
 	if (model == NULL)
 		return;
 	PATHF(out, "%s.out", imgpath);
 	PATHF(cmd, "rm -rf '%s' && mkdir '%s' && LC_ALL=C.UTF-8 "
 	    "MTOOLS_SKIP_CHECK=1 mcopy -s -n -i '%s' '::*' '%s' 2>/dev/null; "
 	    "diff -r '%s' '%s'", out, out, imgpath, out, model, out);
-	check(run(cmd) == 0, "%s: mcopy's copy differs from the model", img);
+	tcheck(tsh("%s", cmd) == 0, "%s: mcopy's copy differs from the model",
+	    img);
 	loop_check(img, imgpath, model);
 }
 
@@ -374,7 +367,7 @@ wtest_limits(const char *imgpath)
 	int i, fd;
 
 	if (mount_img("fatfs", imgpath, "/ws", 0, NULL) != 0) {
-		fail("wsmall: mount: %s", strerror(errno));
+		tcheck(false, "wsmall: mount: %s", strerror(errno));
 		return;
 	}
 	for (i = 0; i < 40; i++) {
@@ -383,35 +376,35 @@ wtest_limits(const char *imgpath)
 			break;
 		ak_sys_close(fd);
 	}
-	check(i == 32 && errno == ENOSPC, "root limit: %d files (%s)", i,
+	tcheck(i == 32 && errno == ENOSPC, "root limit: %d files (%s)", i,
 	    strerror(errno));
-	check(ak_sys_unlink("/ws/f005") == 0, "unlink in a full root");
+	tcheck(ak_sys_unlink("/ws/f005") == 0, "unlink in a full root");
 	fd = ak_sys_open("/ws/a long name needing slots", O_CREAT | O_WRONLY,
 	    0644);
-	check(fd < 0 && errno == ENOSPC, "long name in a full root: %d", fd);
+	tcheck(fd < 0 && errno == ENOSPC, "long name in a full root: %d", fd);
 	fd = ak_sys_open("/ws/g005", O_CREAT | O_WRONLY, 0644);
-	check(fd >= 0, "deleted slot not reused: %s", strerror(errno));
+	tcheck(fd >= 0, "deleted slot not reused: %s", strerror(errno));
 	ak_sys_close(fd);
 	for (i = 0; i < 32; i++) {
 		PATHF(p, "/ws/%c%03d", i == 5 ? 'g' : 'f', i);
 		ak_sys_unlink(p);
 	}
-	check(ak_sys_statvfs("/ws", &sv0) == 0, "statvfs");
-	check(ak_sys_mkdir("/ws/dir", 0755) == 0, "mkdir");
+	tcheck(ak_sys_statvfs("/ws", &sv0) == 0, "statvfs");
+	tcheck(ak_sys_mkdir("/ws/dir", 0755) == 0, "mkdir");
 	big = wfill("/ws/dir/big", 1L << 30, 'b');
-	check(big > 0 && big < (long)(sv0.f_bfree * sv0.f_frsize) &&
+	tcheck(big > 0 && big < (long)(sv0.f_bfree * sv0.f_frsize) &&
 	    errno == ENOSPC, "fill: %ld bytes of %lu free (%s)", big,
 	    (unsigned long)(sv0.f_bfree * sv0.f_frsize), strerror(errno));
-	check(ak_sys_statvfs("/ws", &sv) == 0 && sv.f_bfree == 0,
+	tcheck(ak_sys_statvfs("/ws", &sv) == 0 && sv.f_bfree == 0,
 	    "full volume: %lu free", (unsigned long)sv.f_bfree);
 	n = wfill("/ws/more", 100, 'm');
-	check(n <= 0, "wrote %ld bytes on a full volume", n);
+	tcheck(n <= 0, "wrote %ld bytes on a full volume", n);
 	ak_sys_unlink("/ws/more");
-	check(ak_sys_unlink("/ws/dir/big") == 0 && ak_sys_rmdir("/ws/dir") == 0
+	tcheck(ak_sys_unlink("/ws/dir/big") == 0 && ak_sys_rmdir("/ws/dir") == 0
 	    && ak_sys_statvfs("/ws", &sv) == 0 && sv.f_bfree == sv0.f_bfree,
 	    "space not given back: %lu of %lu", (unsigned long)sv.f_bfree,
 	    (unsigned long)sv0.f_bfree);
-	check(ak_sys_unmount("/ws", 0) == 0, "unmount: %s", strerror(errno));
+	tcheck(ak_sys_unmount("/ws", 0) == 0, "unmount: %s", strerror(errno));
 	wcheck_tools("wsmall.img", imgpath, NULL);
 }
 
@@ -426,19 +419,19 @@ wtest_semantics(const char *imgpath)
 	int fd;
 
 	if (mount_img("fatfs", imgpath, "/ws", 0, NULL) != 0) {
-		fail("wsmall: mount: %s", strerror(errno));
+		tcheck(false, "wsmall: mount: %s", strerror(errno));
 		return;
 	}
 	ak_sys_sync();
 	ak_sys_statvfs("/ws", &sv0);
-	check(wfill("/ws/open", 5000, 'o') == 5000, "write");
+	tcheck(wfill("/ws/open", 5000, 'o') == 5000, "write");
 	fd = ak_sys_open("/ws/open", O_RDONLY);
-	check(fd >= 0 && ak_sys_unlink("/ws/open") == 0 &&
+	tcheck(fd >= 0 && ak_sys_unlink("/ws/open") == 0 &&
 	    ak_sys_stat("/ws/open", &st) != 0 &&
 	    ak_sys_pread(fd, buf, 100, 4000) == 100 && buf[0] == 'o' &&
 	    buf[99] == 'o', "unlinked open file unreadable");
 	ak_sys_close(fd);
-	check(ak_sys_statvfs("/ws", &sv) == 0 && sv.f_bfree == sv0.f_bfree,
+	tcheck(ak_sys_statvfs("/ws", &sv) == 0 && sv.f_bfree == sv0.f_bfree,
 	    "unlinked file's space: %lu of %lu", (unsigned long)sv.f_bfree,
 	    (unsigned long)sv0.f_bfree);
 	/*
@@ -446,68 +439,68 @@ wtest_semantics(const char *imgpath)
 	 * which the VFS treats as a no-op (POSIX), so the old spelling
 	 * stays.  XXX: Linux vfat renames; that needs the VFS to pass it on.
 	 */
-	check(wfill("/ws/case.txt", 10, 'c') == 10 &&
+	tcheck(wfill("/ws/case.txt", 10, 'c') == 10 &&
 	    ak_sys_rename("/ws/case.txt", "/ws/CASE.TXT") == 0 &&
 	    listed("/ws", "case.txt") == 1, "case-only rename");
 	ts[0].tv_sec = ts[1].tv_sec = 1600000000;
 	ts[0].tv_nsec = ts[1].tv_nsec = 0;
-	check(ak_sys_utimensat(AT_FDCWD, "/ws/CASE.TXT", ts, 0) == 0 &&
+	tcheck(ak_sys_utimensat(AT_FDCWD, "/ws/CASE.TXT", ts, 0) == 0 &&
 	    ak_sys_stat("/ws/CASE.TXT", &st) == 0 &&
 	    st.st_mtime == 1600000000, "utimensat: %lld",
 	    (long long)st.st_mtime);
-	check(ak_sys_chmod("/ws/CASE.TXT", 0444) == 0 &&
+	tcheck(ak_sys_chmod("/ws/CASE.TXT", 0444) == 0 &&
 	    ak_sys_stat("/ws/CASE.TXT", &st) == 0 &&
 	    (st.st_mode & 0222) == 0, "chmod 0444: %o", st.st_mode);
 	ak_sys_chmod("/ws/CASE.TXT", 0644);
 	fd = ak_sys_open("/ws/CASE.TXT", O_WRONLY);
-	check(fd >= 0 && ak_sys_pwrite(fd, "x", 1, 0xffffffffLL) < 0 &&
+	tcheck(fd >= 0 && ak_sys_pwrite(fd, "x", 1, 0xffffffffLL) < 0 &&
 	    errno == EFBIG, "EFBIG past 4 GiB - 1: %s", strerror(errno));
 	ak_sys_close(fd);
-	check(ak_sys_symlink("CASE.TXT", "/ws/sl") != 0 && errno == EPERM,
+	tcheck(ak_sys_symlink("CASE.TXT", "/ws/sl") != 0 && errno == EPERM,
 	    "symlink: %s", strerror(errno));
-	check(ak_sys_link("/ws/CASE.TXT", "/ws/hl") != 0 && errno == EPERM,
+	tcheck(ak_sys_link("/ws/CASE.TXT", "/ws/hl") != 0 && errno == EPERM,
 	    "link: %s", strerror(errno));
-	check(ak_sys_mknod("/ws/fifo", S_IFIFO | 0644, 0) != 0,
+	tcheck(ak_sys_mknod("/ws/fifo", S_IFIFO | 0644, 0) != 0,
 	    "mknod accepted");
 	/* A non-BMP name is written as a surrogate pair and read back. */
 	fd = ak_sys_open("/ws/\xf0\x9f\x98\x80 smile.txt", O_CREAT | O_WRONLY,
 	    0644);
-	check(fd >= 0 && listed("/ws", "\xf0\x9f\x98\x80 smile.txt") == 1,
+	tcheck(fd >= 0 && listed("/ws", "\xf0\x9f\x98\x80 smile.txt") == 1,
 	    "non-BMP name: %s", strerror(errno));
 	ak_sys_close(fd);
 	fd = ak_sys_open("/ws/a:b", O_CREAT | O_WRONLY, 0644);
-	check(fd < 0 && errno == EINVAL, "name with ':' accepted");
+	tcheck(fd < 0 && errno == EINVAL, "name with ':' accepted");
 	fd = ak_sys_open("/ws/trailing.", O_CREAT | O_WRONLY, 0644);
-	check(fd < 0 && errno == EINVAL, "name with a trailing dot accepted");
+	tcheck(fd < 0 && errno == EINVAL, "name with a trailing dot accepted");
 	/* The attribute byte and the label, read back by mtools below. */
-	check(ak_sys_setxattr("/ws/CASE.TXT", "user.fat.attr", "0x22", 4, 0)
+	tcheck(ak_sys_setxattr("/ws/CASE.TXT", "user.fat.attr", "0x22", 4, 0)
 	    == 0 && ak_sys_getxattr("/ws/CASE.TXT", "user.fat.attr", buf,
 	    sizeof(buf)) == 4 && memcmp(buf, "0x22", 4) == 0,
 	    "set user.fat.attr: %s", strerror(errno));
-	check(ak_sys_setxattr("/ws/CASE.TXT", "user.fat.attr", "0x10", 4, 0)
+	tcheck(ak_sys_setxattr("/ws/CASE.TXT", "user.fat.attr", "0x10", 4, 0)
 	    != 0 && errno == EINVAL, "directory bit settable");
-	check(ak_sys_setxattr("/ws/CASE.TXT", "user.other", "x", 1, 0) != 0,
+	tcheck(ak_sys_setxattr("/ws/CASE.TXT", "user.other", "x", 1, 0) != 0,
 	    "arbitrary xattr accepted");
-	check(ak_sys_setxattr("/ws", "user.fat.label", "My Label", 8, 0) == 0
+	tcheck(ak_sys_setxattr("/ws", "user.fat.label", "My Label", 8, 0) == 0
 	    && ak_sys_getxattr("/ws", "user.fat.label", buf, sizeof(buf)) ==
 	    8 && memcmp(buf, "MY LABEL", 8) == 0, "set label: %s",
 	    strerror(errno));
-	check(ak_sys_setxattr("/ws", "user.fat.label", "bad:label", 9, 0)
+	tcheck(ak_sys_setxattr("/ws", "user.fat.label", "bad:label", 9, 0)
 	    != 0 && errno == EINVAL, "label with ':' accepted");
 	ak_sys_sync();
-	check(fat1_of(imgpath) != 0, "FAT[1] unreadable");
-	check(ak_sys_unmount("/ws", 0) == 0, "unmount: %s", strerror(errno));
+	tcheck(fat1_of(imgpath) != 0, "FAT[1] unreadable");
+	tcheck(ak_sys_unmount("/ws", 0) == 0, "unmount: %s", strerror(errno));
 	PATHF(cmd, "MTOOLS_SKIP_CHECK=1 mshortname -i '%s' ::/CASE.TXT | "
 	    "grep -qx '::/CASE.TXT'", imgpath);
-	check(run(cmd) == 0, "short name after a case-only rename");
+	tcheck(tsh("%s", cmd) == 0, "short name after a case-only rename");
 	PATHF(cmd, "MTOOLS_SKIP_CHECK=1 mattrib -i '%s' ::/case.txt | "
 	    "grep -q '^  A   H  '", imgpath);
-	check(run(cmd) == 0, "mattrib does not see hidden + archive");
+	tcheck(tsh("%s", cmd) == 0, "mattrib does not see hidden + archive");
 	PATHF(cmd, "MTOOLS_SKIP_CHECK=1 mlabel -s -i '%s' :: | "
 	    "grep -q 'is MY LABEL'", imgpath);
-	check(run(cmd) == 0, "mlabel does not see the label");
+	tcheck(tsh("%s", cmd) == 0, "mlabel does not see the label");
 	if (mount_img("fatfs", imgpath, "/ws", AK_MNT_RDONLY, NULL) == 0) {
-		check(listed("/ws", "\xf0\x9f\x98\x80 smile.txt") == 1,
+		tcheck(listed("/ws", "\xf0\x9f\x98\x80 smile.txt") == 1,
 		    "non-BMP name after remount");
 		ak_sys_unmount("/ws", 0);
 	}
@@ -521,13 +514,13 @@ wtest_dirty(const char *imgpath)
 	unsigned before = fat1_of(imgpath), during;
 
 	if (mount_img("fatfs", imgpath, "/wd", 0, NULL) != 0) {
-		fail("dirty: mount: %s", strerror(errno));
+		tcheck(false, "dirty: mount: %s", strerror(errno));
 		return;
 	}
 	ak_sys_sync();
 	during = fat1_of(imgpath);
-	check(ak_sys_unmount("/wd", 0) == 0, "unmount");
-	check((before & 0x8000) && !(during & 0x8000) &&
+	tcheck(ak_sys_unmount("/wd", 0) == 0, "unmount");
+	tcheck((before & 0x8000) && !(during & 0x8000) &&
 	    fat1_of(imgpath) == before, "dirty bit: %#x %#x %#x", before,
 	    during, fat1_of(imgpath));
 }
@@ -595,7 +588,7 @@ wtest_threads(const char *imgpath)
 	char **names;
 
 	if (mount_img("fatfs", imgpath, "/wc", 0, NULL) != 0) {
-		fail("threads: mount: %s", strerror(errno));
+		tcheck(false, "threads: mount: %s", strerror(errno));
 		return;
 	}
 	ak_sys_mkdir("/wc/shared", 0755);
@@ -608,7 +601,7 @@ wtest_threads(const char *imgpath)
 	}
 	for (i = 0; i < CT_THREADS; i++) {
 		pthread_join(th[i], NULL);
-		check(args[i].errors == 0, "thread %d: %d errors", i,
+		tcheck(args[i].errors == 0, "thread %d: %d errors", i,
 		    args[i].errors);
 	}
 	names = calloc(MAXNAMES, sizeof(char *));
@@ -623,9 +616,9 @@ wtest_threads(const char *imgpath)
 	}
 	free(names);
 	/* Of CT_FILES per thread, i % 3 == 1 are removed. */
-	check(total == CT_THREADS * (CT_FILES - CT_FILES / 3),
+	tcheck(total == CT_THREADS * (CT_FILES - CT_FILES / 3),
 	    "threads: %d files kept", total);
-	check(ak_sys_unmount("/wc", 0) == 0, "unmount: %s", strerror(errno));
+	tcheck(ak_sys_unmount("/wc", 0) == 0, "unmount: %s", strerror(errno));
 	wcheck_tools("threads", imgpath, NULL);
 }
 
@@ -642,8 +635,9 @@ wtest_image(const char *img, int nops, uint64_t seed)
 	PATHF(w.model, "%s/model-%s", workdir, img);
 	PATHF(w.mnt, "/w-%s", img);
 	PATHF(cmd, "rm -rf '%s' && mkdir -p '%s'", w.model, w.model);
-	if (run(cmd) != 0 || mount_img("fatfs", imgpath, w.mnt, 0, NULL) != 0) {
-		fail("%s: mount read-write: %s", img, strerror(errno));
+	if (tsh("%s", cmd) != 0 ||
+	    mount_img("fatfs", imgpath, w.mnt, 0, NULL) != 0) {
+		tcheck(false, "%s: mount read-write: %s", img, strerror(errno));
 		return;
 	}
 	for (i = 0; i < nops; i++) {
@@ -663,14 +657,14 @@ wtest_image(const char *img, int nops, uint64_t seed)
 			wop_rename(&w);
 	}
 	compare_dir(w.model, w.mnt, 0);
-	check(ak_sys_unmount(w.mnt, 0) == 0, "%s: unmount: %s", img,
+	tcheck(ak_sys_unmount(w.mnt, 0) == 0, "%s: unmount: %s", img,
 	    strerror(errno));
 	wcheck_tools(img, imgpath, w.model);
 	if (mount_img("fatfs", imgpath, w.mnt, AK_MNT_RDONLY, NULL) == 0) {
 		compare_dir(w.model, w.mnt, 0);
 		ak_sys_unmount(w.mnt, 0);
 	} else
-		fail("%s: remount: %s", img, strerror(errno));
+		tcheck(false, "%s: remount: %s", img, strerror(errno));
 	printf("%s: %d operations written and checked\n", img, nops);
 }
 
@@ -692,7 +686,7 @@ test_write(void)
 	compare_mtime = 0;
 	PATHF(path, "%s/wimages.txt", workdir);
 	if ((f = fopen(path, "r")) == NULL) {
-		fail("no %s", path);
+		tcheck(false, "no %s", path);
 		return;
 	}
 	while (fgets(line, sizeof(line), f) != NULL)

@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include "ak/ak.h"
 #include "tests/image/iso_test.h"
+#include "tests/lib/tcheck.h"
 
 #define MNT		"/mnt"
 #define SECTOR		2048
@@ -155,13 +156,13 @@ try_work(void)
 	snprintf(path, sizeof(path), "%s/%s", outdir, COPY);
 	if ((f = fopen(path, "wb")) == NULL ||
 	    fwrite(work, 1, imgsize, f) != imgsize || fclose(f) != 0) {
-		check(false, "%s: %s", path, strerror(errno));
+		tcheck(false, "%s: %s", path, strerror(errno));
 		return EIO;
 	}
 	if ((error = mount_img(COPY, NULL)) != 0)
 		return error;
 	read_all(MNT, 0, &error, &budget);
-	check(ak_sys_unmount(MNT, 0) == 0, "unmount after damage: %s",
+	tcheck(ak_sys_unmount(MNT, 0) == 0, "unmount after damage: %s",
 	    strerror(errno));
 	return error;
 }
@@ -170,9 +171,9 @@ static void
 expect(const char *what, int error, int want)
 {
 	if (want == 0)
-		check(error != 0, "%s: no error", what);
+		tcheck(error != 0, "%s: no error", what);
 	else
-		check(error == want, "%s: %s, want %s", what, strerror(error),
+		tcheck(error == want, "%s: %s, want %s", what, strerror(error),
 		    strerror(want));
 }
 
@@ -208,7 +209,7 @@ c_descriptors(void)
 		memcpy(work + (size_t)i * SECTOR, img + PVD, SECTOR);
 		work[(size_t)i * SECTOR] = 3;
 	}
-	check(true, "descriptors without a terminator");
+	tcheck(true, "descriptors without a terminator");
 	(void)try_work();
 }
 
@@ -229,14 +230,14 @@ c_records(void)
 		r = work + (size_t)rb * SECTOR + pos;
 		last = pos;
 	}
-	check(last > 0 && last + 255 > SECTOR, "no record near the block end");
+	tcheck(last > 0 && last + 255 > SECTOR, "no record near the block end");
 	work[(size_t)rb * SECTOR + last] = (uint8_t)MIN(255, 2 * (SECTOR -
 	    last) + 34);
 	expect("record overrunning its block", try_work(), EUCLEAN);
 
 	memcpy(work, img, imgsize);
 	off = find_rec(rb, rs, "ONE.;1");
-	check(off != 0, "ONE.;1 not found");
+	tcheck(off != 0, "ONE.;1 not found");
 	if (off != 0) {
 		put_both32(work + off + 10, 0xFFFFF000);
 		expect("file size past the end", try_work(), EUCLEAN);
@@ -251,7 +252,7 @@ c_records(void)
 	/* A directory pointing at itself, then at an ancestor. */
 	memcpy(work, img, imgsize);
 	off = find_dir(rb, rs, "SUB", &db, &ds);
-	check(off != 0, "SUB not found");
+	tcheck(off != 0, "SUB not found");
 	if (off != 0) {
 		put_both32(work + off + 2, rb);
 		put_both32(work + off + 10, rs);
@@ -261,13 +262,13 @@ c_records(void)
 	off = find_dir(rb, rs, "DEEP", &db, &ds);
 	if (off != 0)
 		off = find_rec(db, ds, "LEVEL1");
-	check(off != 0, "DEEP/LEVEL1 not found");
+	tcheck(off != 0, "DEEP/LEVEL1 not found");
 	if (off != 0) {
 		put_both32(work + off + 2, rb);
 		put_both32(work + off + 10, rs);
 		/* A cycle Linux does not catch either: it must end. */
 		(void)try_work();
-		check(true, "directory cycle");
+		tcheck(true, "directory cycle");
 	}
 	memcpy(work, img, imgsize);
 	off = find_dir(rb, rs, "SUB", &db, &ds);
@@ -289,7 +290,7 @@ c_ce_loop(void)
 			found = i;
 			break;
 		}
-	check(found != 0, "no CE entry in the image");
+	tcheck(found != 0, "no CE entry in the image");
 	if (found == 0)
 		return;
 	put_both32(work + found + 4, (uint32_t)(found / SECTOR));
@@ -320,7 +321,7 @@ c_random(unsigned seed, int rounds)
 		}
 		(void)try_work();
 	}
-	check(true, "random damage");
+	tcheck(true, "random damage");
 }
 
 /*
@@ -353,7 +354,7 @@ c_multi_extent(void)
 		r1 = r2;
 	}
 	if (r1 == NULL || pos + 34 >= SECTOR || r2[0] == 0) {
-		check(false, "no two neighbouring files to join");
+		tcheck(false, "no two neighbouring files to join");
 		return;
 	}
 	e1 = le32(r1 + 2), s1 = le32(r1 + 10);
@@ -369,18 +370,18 @@ c_multi_extent(void)
 	memcpy(want, img + (size_t)e1 * SECTOR, s1);
 	memcpy(want + s1, img + (size_t)e2 * SECTOR, s2);
 	error = try_work();
-	check(error == 0, "joined image: %s", strerror(error));
+	tcheck(error == 0, "joined image: %s", strerror(error));
 	if (mount_img(COPY, "norock,nojoliet") == 0) {
 		fd = ak_sys_open(name, O_RDONLY);
 		n = fd >= 0 ? ak_sys_pread(fd, kbuf, CHUNK, 0) : -1;
-		check(n == (ssize_t)(s1 + s2) && memcmp(kbuf, want, n) == 0,
+		tcheck(n == (ssize_t)(s1 + s2) && memcmp(kbuf, want, n) == 0,
 		    "%s: %zd bytes, want %u from two extents", name, n,
 		    s1 + s2);
 		if (fd >= 0)
 			ak_sys_close(fd);
 		ak_sys_unmount(MNT, 0);
 	} else
-		check(false, "mount the joined image");
+		tcheck(false, "mount the joined image");
 	free(want);
 }
 
@@ -402,14 +403,14 @@ c_interleaved(void)
 	off = find_rec(rb, rs, "SIZE_655.;1");
 	if (off == 0)
 		off = find_rec(rb, rs, "SIZE_000.;1");
-	check(off != 0, "no file to interleave");
+	tcheck(off != 0, "no file to interleave");
 	if (off == 0)
 		return;
 	e = le32(work + off + 2);
 	sz = le32(work + off + 10);
 	n = (sz + SECTOR - 1) / SECTOR;
 	if (sz == 0 || sz > CHUNK || ((size_t)e + 3 * n) * SECTOR > imgsize) {
-		check(false, "file of %u bytes at %u cannot be interleaved",
+		tcheck(false, "file of %u bytes at %u cannot be interleaved",
 		    sz, e);
 		return;
 	}
@@ -421,7 +422,7 @@ c_interleaved(void)
 		    img + ((size_t)e + 3 * i) * SECTOR, SECTOR);
 	(void)try_work();
 	if (mount_img(COPY, "norock,nojoliet") != 0) {
-		check(false, "mount the interleaved image");
+		tcheck(false, "mount the interleaved image");
 		free(want);
 		return;
 	}
@@ -431,7 +432,7 @@ c_interleaved(void)
 		hbuf[strlen(hbuf) - 1] = '\0';
 	fd = ak_sys_open(hbuf, O_RDONLY);
 	got = fd >= 0 ? ak_sys_pread(fd, kbuf, CHUNK, 0) : -1;
-	check(got == (ssize_t)sz && memcmp(kbuf, want, sz) == 0,
+	tcheck(got == (ssize_t)sz && memcmp(kbuf, want, sz) == 0,
 	    "interleaved %s: %zd bytes, want %u", hbuf, got, sz);
 	if (fd >= 0)
 		ak_sys_close(fd);
@@ -446,16 +447,16 @@ test_corruption(const char *base)
 	struct stat st;
 	FILE *f;
 
-	curimg = base;
+	tc_prefix = base;
 	snprintf(path, sizeof(path), "%s/%s", outdir, base);
 	if (stat(path, &st) != 0 || (img = malloc(st.st_size)) == NULL ||
 	    (work = malloc(st.st_size)) == NULL ||
 	    (f = fopen(path, "rb")) == NULL) {
-		check(false, "%s: %s", path, strerror(errno));
+		tcheck(false, "%s: %s", path, strerror(errno));
 		return;
 	}
 	imgsize = (size_t)st.st_size;
-	check(fread(img, 1, imgsize, f) == imgsize, "read %s", path);
+	tcheck(fread(img, 1, imgsize, f) == imgsize, "read %s", path);
 	fclose(f);
 	alarm(WATCHDOG);
 	c_descriptors();

@@ -24,11 +24,9 @@
 #include <sys/types.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
-#include <sys/wait.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -37,35 +35,14 @@
 #include <unistd.h>
 #include "ak/ak.h"
 #include "tests/image/iso_test.h"
+#include "tests/lib/tcheck.h"
 
 #define MNT		"/mnt"
 #define MAXPATHS	1024
-#define MAXFAILPRINT	40
 #define SECTOR		2048
 
-static int npass, nfail, nprinted;
 char outdir[1024];
-const char *curimg = "";
 char *hbuf, *kbuf;
-
-void
-check(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		npass++;
-		return;
-	}
-	nfail++;
-	if (nprinted++ >= MAXFAILPRINT)
-		return;
-	printf("FAIL: %s: ", curimg);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
 
 static int
 cmpstr(const void *a, const void *b)
@@ -118,20 +95,20 @@ cmp_fds(int hfd, int kfd, const char *path)
 		hn = read_full(hfd, hbuf, CHUNK);
 		kn = ak_sys_read(kfd, kbuf, CHUNK);
 		if (hn != kn || hn < 0) {
-			check(false, "%s: read %zd vs %zd at %lld (%s)", path,
+			tcheck(false, "%s: read %zd vs %zd at %lld (%s)", path,
 			    hn, kn, (long long)off, strerror(errno));
 			return;
 		}
 		if (hn == 0)
 			break;
 		if (memcmp(hbuf, kbuf, (size_t)hn) != 0) {
-			check(false, "%s: bytes differ in [%lld, +%zd)", path,
+			tcheck(false, "%s: bytes differ in [%lld, +%zd)", path,
 			    (long long)off, hn);
 			return;
 		}
 		off += hn;
 	}
-	npass++;
+	tcheck(true, "%s: bytes", path);
 }
 
 /* Sorted entry names of a directory, host or image. */
@@ -185,40 +162,40 @@ cmp_entry(const char *hp, const char *kp)
 	int hfd, kfd;
 
 	if (lstat(hp, &hs) != 0 || ak_sys_lstat(kp, &ks) != 0) {
-		check(false, "%s: lstat: %s", kp, strerror(errno));
+		tcheck(false, "%s: lstat: %s", kp, strerror(errno));
 		return;
 	}
-	check((hs.st_mode & S_IFMT) == (ks.st_mode & S_IFMT), "%s: type "
+	tcheck((hs.st_mode & S_IFMT) == (ks.st_mode & S_IFMT), "%s: type "
 	    "%o vs %o", kp, hs.st_mode & S_IFMT, ks.st_mode & S_IFMT);
-	check((hs.st_mode & 07777) == (ks.st_mode & 07777), "%s: mode %o "
+	tcheck((hs.st_mode & 07777) == (ks.st_mode & 07777), "%s: mode %o "
 	    "vs %o", kp, hs.st_mode & 07777, ks.st_mode & 07777);
-	check(hs.st_uid == ks.st_uid && hs.st_gid == ks.st_gid,
+	tcheck(hs.st_uid == ks.st_uid && hs.st_gid == ks.st_gid,
 	    "%s: owner %u:%u vs %u:%u", kp, hs.st_uid, hs.st_gid, ks.st_uid,
 	    ks.st_gid);
-	check(hs.st_mtime == ks.st_mtime, "%s: mtime %lld vs %lld", kp,
+	tcheck(hs.st_mtime == ks.st_mtime, "%s: mtime %lld vs %lld", kp,
 	    (long long)hs.st_mtime, (long long)ks.st_mtime);
 	if (!S_ISDIR(hs.st_mode))
-		check(hs.st_nlink == ks.st_nlink, "%s: nlink %u vs %u", kp,
+		tcheck(hs.st_nlink == ks.st_nlink, "%s: nlink %u vs %u", kp,
 		    (unsigned)hs.st_nlink, (unsigned)ks.st_nlink);
 	if (S_ISCHR(hs.st_mode) || S_ISBLK(hs.st_mode))
-		check(hs.st_rdev == ks.st_rdev, "%s: rdev", kp);
+		tcheck(hs.st_rdev == ks.st_rdev, "%s: rdev", kp);
 	if (S_ISLNK(hs.st_mode)) {
 		hl = readlink(hp, ht, sizeof(ht));
 		kl = ak_sys_readlink(kp, kt, sizeof(kt));
-		check(hl == kl && hl > 0 && memcmp(ht, kt, (size_t)hl) == 0,
+		tcheck(hl == kl && hl > 0 && memcmp(ht, kt, (size_t)hl) == 0,
 		    "%s: symlink target (%zd vs %zd bytes)", kp, hl, kl);
-		check(ks.st_size == hl, "%s: symlink size %lld", kp,
+		tcheck(ks.st_size == hl, "%s: symlink size %lld", kp,
 		    (long long)ks.st_size);
 	}
 	if (S_ISREG(hs.st_mode)) {
-		check(hs.st_size == ks.st_size, "%s: size %lld vs %lld", kp,
+		tcheck(hs.st_size == ks.st_size, "%s: size %lld vs %lld", kp,
 		    (long long)hs.st_size, (long long)ks.st_size);
 		hfd = open(hp, O_RDONLY);
 		kfd = ak_sys_open(kp, O_RDONLY);
 		if (hfd >= 0 && kfd >= 0)
 			cmp_fds(hfd, kfd, kp);
 		else
-			check(false, "%s: open: %s", kp, strerror(errno));
+			tcheck(false, "%s: open: %s", kp, strerror(errno));
 		if (hfd >= 0)
 			close(hfd);
 		if (kfd >= 0)
@@ -235,11 +212,11 @@ walk_rr(const char *hdir, const char *kdir, bool isroot, int depth)
 
 	nh = dir_names(hdir, false, hn, false);
 	nk = dir_names(kdir, true, kn, isroot);
-	check(nk >= 0, "%s: opendir: %s", kdir, strerror(errno));
-	check(nh == nk, "%s: %d entries, the tree has %d", kdir, nk, nh);
+	tcheck(nk >= 0, "%s: opendir: %s", kdir, strerror(errno));
+	tcheck(nh == nk, "%s: %d entries, the tree has %d", kdir, nk, nh);
 	for (i = 0; i < nh && i < nk; i++) {
 		if (strcmp(hn[i], kn[i]) != 0) {
-			check(false, "%s: entry %d: %s vs %s", kdir, i, kn[i],
+			tcheck(false, "%s: entry %d: %s vs %s", kdir, i, kn[i],
 			    hn[i]);
 			break;
 		}
@@ -269,19 +246,19 @@ rr_inodes(void)
 	    "level6/level7/level8/level9";
 	char p[PATH_MAX];
 
-	check(ino_of(MNT "/hard_a") != 0 &&
+	tcheck(ino_of(MNT "/hard_a") != 0 &&
 	    ino_of(MNT "/hard_a") == ino_of(MNT "/sub/hard_b"),
 	    "hard links have different inode numbers");
-	check(ino_of(MNT "/size_2048") != ino_of(MNT "/size_2049"),
+	tcheck(ino_of(MNT "/size_2048") != ino_of(MNT "/size_2049"),
 	    "distinct files share an inode number");
-	check(ino_of(MNT "/empty") != ino_of(MNT "/empty2"),
+	tcheck(ino_of(MNT "/empty") != ino_of(MNT "/empty2"),
 	    "distinct empty files share an inode number");
-	check(ino_of(MNT) == ino_of(MNT "/sub/.."), "/sub/.. is not /");
-	check(ino_of(MNT "/sub") == ino_of(MNT "/sub/inner/.."),
+	tcheck(ino_of(MNT) == ino_of(MNT "/sub/.."), "/sub/.. is not /");
+	tcheck(ino_of(MNT "/sub") == ino_of(MNT "/sub/inner/.."),
 	    "/sub/inner/.. is not /sub");
 	/* The relocated directory's ".." is its original parent. */
 	snprintf(p, sizeof(p), "%s/level10/..", deep);
-	check(ino_of(p) != 0 && ino_of(p) == ino_of(deep),
+	tcheck(ino_of(p) != 0 && ino_of(p) == ino_of(deep),
 	    "relocated directory's .. is not its parent");
 }
 
@@ -295,7 +272,7 @@ test_rr(const char *treename)
 	walk_rr(tree, MNT, true, 0);
 	rr_inodes();
 	fd = ak_sys_open(MNT "/newfile", O_RDWR | O_CREAT, 0644);
-	check(fd < 0 && errno == EROFS, "create on a read-only mount");
+	tcheck(fd < 0 && errno == EROFS, "create on a read-only mount");
 	if (fd >= 0)
 		ak_sys_close(fd);
 }
@@ -317,12 +294,12 @@ test_zisofs(const char *treename)
 	snprintf(hp, sizeof(hp), "%s/text", tree);
 	hfd = open(hp, O_RDONLY);
 	fd = ak_sys_open(MNT "/text", O_RDONLY);
-	check(hfd >= 0 && fd >= 0, "zisofs: open text");
+	tcheck(hfd >= 0 && fd >= 0, "zisofs: open text");
 	for (i = 0; hfd >= 0 && fd >= 0 && i < sizeof(offs) / sizeof(offs[0]);
 	    i++) {
 		hn = pread(hfd, hbuf, 70000, offs[i]);
 		kn = ak_sys_pread(fd, kbuf, 70000, offs[i]);
-		check(hn == kn && hn >= 0 && memcmp(hbuf, kbuf, hn) == 0,
+		tcheck(hn == kn && hn >= 0 && memcmp(hbuf, kbuf, hn) == 0,
 		    "zisofs: pread at %lld: %zd vs %zd", (long long)offs[i],
 		    kn, hn);
 	}
@@ -368,28 +345,28 @@ test_boot(const char *treename)
 	int n, i;
 
 	n = dir_names(MNT, true, names, true);
-	check(n == 3 && strcmp(names[0], "[BOOT]") == 0,
+	tcheck(n == 3 && strcmp(names[0], "[BOOT]") == 0,
 	    "root: %d entries, first %s", n, n > 0 ? names[0] : "-");
 	free_list(names, n > 0 ? n : 0);
-	check(ak_sys_stat(MNT "/[BOOT]", &st) == 0 && S_ISDIR(st.st_mode),
+	tcheck(ak_sys_stat(MNT "/[BOOT]", &st) == 0 && S_ISDIR(st.st_mode),
 	    "[BOOT] is not a directory");
-	check(ino_of(MNT "/[BOOT]/..") == ino_of(MNT), "[BOOT]/.. is not /");
+	tcheck(ino_of(MNT "/[BOOT]/..") == ino_of(MNT), "[BOOT]/.. is not /");
 	n = dir_names(MNT "/[BOOT]", true, names, false);
-	check(n == 2, "[BOOT]: %d entries", n);
+	tcheck(n == 2, "[BOOT]: %d entries", n);
 	for (i = 0; i < n && i < 2; i++)
-		check(strcmp(names[i], want[i]) == 0, "[BOOT]: %s, want %s",
+		tcheck(strcmp(names[i], want[i]) == 0, "[BOOT]: %s, want %s",
 		    names[i], want[i]);
 	free_list(names, n > 0 ? n : 0);
 	snprintf(hp, sizeof(hp), "%s/%s/floppy.img", outdir, treename);
-	check(ak_sys_stat(MNT "/[BOOT]/1-Boot-1.44M.img", &st) == 0 &&
+	tcheck(ak_sys_stat(MNT "/[BOOT]/1-Boot-1.44M.img", &st) == 0 &&
 	    st.st_size == 1474560 && same_prefix(hp,
 	    MNT "/[BOOT]/1-Boot-1.44M.img", 1474560), "floppy image");
 	/* A no-emulation image shows the 4 sectors the BIOS loads. */
 	snprintf(hp, sizeof(hp), "%s/%s/loader.bin", outdir, treename);
-	check(ak_sys_stat(MNT "/[BOOT]/2-Boot-NoEmul.img", &st) == 0 &&
+	tcheck(ak_sys_stat(MNT "/[BOOT]/2-Boot-NoEmul.img", &st) == 0 &&
 	    st.st_size == 2048 && same_prefix(hp,
 	    MNT "/[BOOT]/2-Boot-NoEmul.img", 2048), "no-emulation image");
-	check(ak_sys_stat(MNT "/[BOOT]/3-Boot-NoEmul.img", &st) != 0 &&
+	tcheck(ak_sys_stat(MNT "/[BOOT]/3-Boot-NoEmul.img", &st) != 0 &&
 	    errno == ENOENT, "a third boot image");
 }
 
@@ -402,7 +379,7 @@ collect(const char *kdir, char **paths, int *np, int depth)
 	int n, i;
 
 	if ((n = dir_names(kdir, true, names, false)) < 0) {
-		check(false, "%s: opendir: %s", kdir, strerror(errno));
+		tcheck(false, "%s: opendir: %s", kdir, strerror(errno));
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -444,7 +421,7 @@ cmp_extract(const char *img, const char *flags, const char *isopath,
 	    img, flags, isopath);
 	if ((f = popen(cmd, "r")) == NULL ||
 	    (kfd = ak_sys_open(kpath, O_RDONLY)) < 0) {
-		check(false, "%s: cannot compare: %s", kpath, strerror(errno));
+		tcheck(false, "%s: cannot compare: %s", kpath, strerror(errno));
 		if (f != NULL)
 			pclose(f);
 		return;
@@ -481,7 +458,7 @@ test_listed(const char *img, const char *kind)
 
 	snprintf(line, sizeof(line), "%s/%s.%s.list", outdir, img, kind);
 	if ((f = fopen(line, "r")) == NULL) {
-		check(false, "%s: %s", line, strerror(errno));
+		tcheck(false, "%s: %s", line, strerror(errno));
 		return;
 	}
 	while (nw < MAXPATHS && fgets(line, sizeof(line), f) != NULL) {
@@ -494,11 +471,11 @@ test_listed(const char *img, const char *kind)
 	qsort(want, nw, sizeof(*want), cmplisted);
 	collect(MNT, got, &ng, 0);
 	qsort(got, ng, sizeof(*got), cmpstr);
-	check(nw == ng, "%d paths, isoinfo lists %d", ng, nw);
+	tcheck(nw == ng, "%d paths, isoinfo lists %d", ng, nw);
 	for (i = 0; i < nw; i++) {
 		if (bsearch(&want[i].name, got, ng, sizeof(*got), cmpstr) ==
 		    NULL) {
-			check(false, "%s missing (isoinfo: %s)", want[i].name,
+			tcheck(false, "%s missing (isoinfo: %s)", want[i].name,
 			    want[i].orig);
 			continue;
 		}
@@ -509,7 +486,7 @@ test_listed(const char *img, const char *kind)
 	for (j = 0; j < ng; j++) {
 		key.name = got[j];
 		if (bsearch(&key, want, nw, sizeof(*want), cmplisted) == NULL)
-			check(false, "%s: not listed by isoinfo", got[j]);
+			tcheck(false, "%s: not listed by isoinfo", got[j]);
 	}
 	for (i = 0; i < nw; i++) {
 		free(want[i].name);
@@ -543,22 +520,22 @@ test_big(void)
 	size_t i;
 
 	memset(&st, 0, sizeof(st));
-	check(ak_sys_stat(MNT "/huge", &st) == 0 && st.st_size == size,
+	tcheck(ak_sys_stat(MNT "/huge", &st) == 0 && st.st_size == size,
 	    "huge: size %lld", (long long)st.st_size);
 	if ((fd = ak_sys_open(MNT "/huge", O_RDONLY)) < 0) {
-		check(false, "huge: open: %s", strerror(errno));
+		tcheck(false, "huge: open: %s", strerror(errno));
 		return;
 	}
-	check(bytes_at(fd, 0, "START"), "huge: start marker");
-	check(bytes_at(fd, g4 - 2048 - 3, "MIDDLE"),
+	tcheck(bytes_at(fd, 0, "START"), "huge: start marker");
+	tcheck(bytes_at(fd, g4 - 2048 - 3, "MIDDLE"),
 	    "huge: marker across the first part's end");
-	check(bytes_at(fd, size - 3, "END"), "huge: end marker");
-	check(ak_sys_pread(fd, z, sizeof(z), g4 + 4096) == sizeof(z),
+	tcheck(bytes_at(fd, size - 3, "END"), "huge: end marker");
+	tcheck(ak_sys_pread(fd, z, sizeof(z), g4 + 4096) == sizeof(z),
 	    "huge: read in the second part");
 	for (i = 0; i < sizeof(z); i++)
 		zero &= z[i] == 0;
-	check(zero, "huge: zeros in the second part");
-	check(ak_sys_pread(fd, z, sizeof(z), size) == 0, "huge: read at EOF");
+	tcheck(zero, "huge: zeros in the second part");
+	tcheck(ak_sys_pread(fd, z, sizeof(z), size) == 0, "huge: read at EOF");
 	ak_sys_close(fd);
 	snprintf(hp, sizeof(hp), "%s/bigtree/head", outdir);
 	hfd = open(hp, O_RDONLY);
@@ -566,7 +543,7 @@ test_big(void)
 	if (hfd >= 0 && fd >= 0)
 		cmp_fds(hfd, fd, MNT "/head");
 	else
-		check(false, "head: open");
+		tcheck(false, "head: open");
 	if (hfd >= 0)
 		close(hfd);
 	if (fd >= 0)
@@ -581,9 +558,9 @@ test_image(const char *img, const char *kind, const char *opts,
 	int error;
 
 	snprintf(label, sizeof(label), "%s(%s)", img, opts);
-	curimg = label;
+	tc_prefix = label;
 	if ((error = mount_img(img, opts)) != 0) {
-		check(false, "mount: %s", strerror(error));
+		tcheck(false, "mount: %s", strerror(error));
 		return;
 	}
 	if (strcmp(kind, "rr") == 0)
@@ -596,14 +573,14 @@ test_image(const char *img, const char *kind, const char *opts,
 		test_big();
 	else
 		test_listed(img, kind);
-	check(ak_sys_unmount(MNT, 0) == 0, "unmount: %s", strerror(errno));
+	tcheck(ak_sys_unmount(MNT, 0) == 0, "unmount: %s", strerror(errno));
 }
 
 /* The image builder: next to this program's source, or from the cwd. */
 static int
 build_images(const char *argv0)
 {
-	char script[PATH_MAX], cmd[3 * PATH_MAX], *p;
+	char script[PATH_MAX], *p;
 	int rc;
 
 	if (access("tests/image/mkiso.sh", R_OK) == 0)
@@ -616,9 +593,7 @@ build_images(const char *argv0)
 		strncat(script, "/tests/image/mkiso.sh",
 		    sizeof(script) - strlen(script) - 1);
 	}
-	snprintf(cmd, sizeof(cmd), "sh '%s' '%s'", script, outdir);
-	rc = system(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 1;
+	return tsh("sh '%s' '%s'", script, outdir);
 }
 
 int
@@ -643,21 +618,18 @@ main(int argc, char **argv)
 	if (rc == 77) {
 		printf("SKIP: ISO 9660 images (genisoimage or isoinfo not "
 		    "installed)\n");
-		printf("iso_read: 0 passed, 0 failed\n");
-		return 0;
+		return tsummary("iso_read");
 	}
 	if (rc != 0) {
-		printf("FAIL: mkiso.sh exited %d\n", rc);
-		printf("iso_read: 0 passed, 1 failed\n");
-		return 1;
+		tcheck(false, "mkiso.sh exited %d", rc);
+		return tsummary("iso_read");
 	}
 	hbuf = malloc(CHUNK);
 	kbuf = malloc(CHUNK);
 	if (hbuf == NULL || kbuf == NULL || ak_init() != 0 ||
 	    ak_sys_mkdir(MNT, 0755) != 0) {
-		printf("FAIL: setup: %s\n", strerror(errno));
-		printf("iso_read: 0 passed, 1 failed\n");
-		return 1;
+		tcheck(false, "setup: %s", strerror(errno));
+		return tsummary("iso_read");
 	}
 	snprintf(path, sizeof(path), "%s/skipped.txt", outdir);
 	if ((f = fopen(path, "r")) != NULL) {
@@ -669,9 +641,8 @@ main(int argc, char **argv)
 	}
 	snprintf(path, sizeof(path), "%s/images.txt", outdir);
 	if ((f = fopen(path, "r")) == NULL) {
-		printf("FAIL: %s: %s\n", path, strerror(errno));
-		printf("iso_read: 0 passed, 1 failed\n");
-		return 1;
+		tcheck(false, "%s: %s", path, strerror(errno));
+		return tsummary("iso_read");
 	}
 	while (fgets(line, sizeof(line), f) != NULL)
 		if (sscanf(line, "%127s %31s %127s %127s", img, kind, opts,
@@ -680,11 +651,8 @@ main(int argc, char **argv)
 	fclose(f);
 	test_corruption("g_rr.iso");
 	ak_fini();
-	if (nfail == 0 && keep == NULL) {
-		snprintf(path, sizeof(path), "rm -rf '%s'", outdir);
-		if (system(path) != 0)
-			printf("note: could not remove %s\n", outdir);
-	}
-	printf("iso_read: %d passed, %d failed\n", npass, nfail);
-	return nfail != 0;
+	if (tc_nfail == 0 && keep == NULL &&
+	    tsh("rm -rf '%s'", outdir) != 0)
+		printf("note: could not remove %s\n", outdir);
+	return tsummary("iso_read");
 }

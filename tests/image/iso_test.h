@@ -1,6 +1,7 @@
 /*
  * iso_test.h: what the parts of the ISO 9660 image test (iso_read.c,
- * iso_corrupt.c) share.
+ * iso_corrupt.c) share.  Checks are counted by tests/lib/tcheck.h;
+ * tc_prefix names the image under test.
  */
 #ifndef _TESTS_IMAGE_ISO_TEST_H_
 #define _TESTS_IMAGE_ISO_TEST_H_
@@ -10,12 +11,8 @@
 #define CHUNK		(1024 * 1024)	/* size of hbuf and kbuf */
 
 extern char outdir[1024];	/* where mkiso.sh put the images */
-extern const char *curimg;	/* image under test, for messages */
 extern char *hbuf, *kbuf;	/* scratch buffers of CHUNK bytes */
 
-/* Count a result; print a failure (printf format) when ok is false. */
-void	check(bool ok, const char *fmt, ...)
-	    __attribute__((format(printf, 2, 3)));
 /* Mount outdir/img read-only at /mnt; 0 or the errno. */
 int	mount_img(const char *img, const char *opts);
 /* The corruption tests, on copies of outdir/base. */

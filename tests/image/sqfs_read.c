@@ -20,9 +20,9 @@
  * same files at once (with read-ahead threads on: AK_NCPU=3 unless set)
  * must all read the tree's bytes.
  *
- * Then corruption: superblock fields set to bad values must make the
- * mount fail; seeded random byte changes over the tables of a compressed
- * and an uncompressed image (where they hit the raw inode and directory
+ * Then corruption (sqfs_corrupt.c): superblock fields set to bad values
+ * must make the mount fail; seeded random byte changes over the tables of
+ * a compressed and an uncompressed image (where they hit the raw inode and directory
  * records directly) must give errors or wrong data but never a crash or
  * a hang (an alarm kills a hung run; make check-asan runs this under
  * ASan/UBSan).
@@ -33,14 +33,12 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/sysmacros.h>
-#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -49,37 +47,14 @@
 #include <time.h>
 #include <unistd.h>
 #include "ak/ak.h"
+#include "tests/image/sqfs_test.h"
+#include "tests/lib/tcheck.h"
 
-#define MNT		"/mnt"
-#define CHUNK		(1024 * 1024)
-#define MAXNAMES	4096
-#define MAXFAILPRINT	60
 #define MAXDEPTH	16
 #define BIGDIR_N	50000
 
-static int npass, nfail, nprinted;
-static char outdir[1024];
-static const char *curimg = "";
-static char *hbuf, *kbuf;
-
-static void
-check(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		npass++;
-		return;
-	}
-	nfail++;
-	if (nprinted++ >= MAXFAILPRINT)
-		return;
-	printf("FAIL: %s: ", curimg);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
+char outdir[1024];
+char *hbuf, *kbuf;
 
 static int
 cmpstr(const void *a, const void *b)
@@ -111,7 +86,7 @@ host_names(const char *path, char **names, unsigned char *types)
 /* Names of a directory in the image, sorted, with d_type by name. */
 static uint64_t dinos[MAXNAMES];	/* d_ino by name, from ak_names */
 
-static int
+int
 ak_names(const char *path, char **names, unsigned char *types, int *ndots)
 {
 	struct ak_dirent *d;
@@ -176,14 +151,14 @@ compare_data(const char *hpath, const char *kpath, off_t size)
 
 	hfd = open(hpath, O_RDONLY);
 	kfd = ak_sys_open(kpath, O_RDONLY);
-	check(hfd >= 0 && kfd >= 0, "%s: open: %s", kpath, strerror(errno));
+	tcheck(hfd >= 0 && kfd >= 0, "%s: open: %s", kpath, strerror(errno));
 	if (hfd < 0 || kfd < 0)
 		goto out;
 	for (off = 0; same; off += hn) {
 		hn = pread(hfd, hbuf, CHUNK, off);
 		kn = ak_sys_pread(kfd, kbuf, CHUNK, off);
 		if (hn != kn || (hn > 0 && memcmp(hbuf, kbuf, hn) != 0)) {
-			check(false, "%s: data differs in [%lld, +%d): "
+			tcheck(false, "%s: data differs in [%lld, +%d): "
 			    "host %zd, ak %zd (%s)", kpath, (long long)off,
 			    CHUNK, hn, kn, kn < 0 ? strerror(errno) : "");
 			same = false;
@@ -192,18 +167,18 @@ compare_data(const char *hpath, const char *kpath, off_t size)
 			break;
 	}
 	if (same)
-		check(true, "");
+		tcheck(true, "%s: data", kpath);
 	for (i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
 		if (offs[i] > size)
 			break;
 		hn = pread(hfd, hbuf, 9000, offs[i]);
 		kn = ak_sys_pread(kfd, kbuf, 9000, offs[i]);
-		check(hn == kn && (hn <= 0 || memcmp(hbuf, kbuf, hn) == 0),
+		tcheck(hn == kn && (hn <= 0 || memcmp(hbuf, kbuf, hn) == 0),
 		    "%s: pread(9000, %lld): host %zd, ak %zd", kpath,
 		    (long long)offs[i], hn, kn);
 	}
 	kn = ak_sys_pread(kfd, kbuf, 10, size + 5);
-	check(kn == 0, "%s: read past EOF gave %zd", kpath, kn);
+	tcheck(kn == 0, "%s: read past EOF gave %zd", kpath, kn);
 out:
 	if (hfd >= 0)
 		close(hfd);
@@ -233,7 +208,7 @@ compare_xattrs(const char *hpath, const char *kpath)
 	 * user. and trusted. names come from mksqfs.sh; security.* may come
 	 * from the host's security modules, and is left out.
 	 */
-	check(kn >= 0, "%s: listxattr: %s", kpath, strerror(errno));
+	tcheck(kn >= 0, "%s: listxattr: %s", kpath, strerror(errno));
 	if (kn < 0)
 		return;
 	for (p = hl; p < hl + hn; p += strlen(p) + 1) {
@@ -241,24 +216,25 @@ compare_xattrs(const char *hpath, const char *kpath)
 			continue;
 		hvn = lgetxattr(hpath, p, hv, sizeof(hv));
 		kvn = ak_sys_lgetxattr(kpath, p, kv, sizeof(kv));
-		check(hvn == kvn && (hvn <= 0 || memcmp(hv, kv, hvn) == 0),
+		tcheck(hvn == kvn && (hvn <= 0 || memcmp(hv, kv, hvn) == 0),
 		    "%s: xattr %s: host %zd bytes, ak %zd (%s)", kpath, p,
 		    hvn, kvn, kvn < 0 ? strerror(errno) : "");
 		kvn = ak_sys_lgetxattr(kpath, p, NULL, 0);
-		check(kvn == hvn, "%s: xattr %s size query %zd", kpath, p, kvn);
+		tcheck(kvn == hvn, "%s: xattr %s size query %zd", kpath, p,
+		    kvn);
 		if (hvn > 1) {
 			kvn = ak_sys_lgetxattr(kpath, p, kv, 1);
-			check(kvn < 0 && errno == ERANGE, "%s: xattr %s into 1 "
-			    "byte: %zd", kpath, p, kvn);
+			tcheck(kvn < 0 && errno == ERANGE, "%s: xattr %s "
+			    "into 1 byte: %zd", kpath, p, kvn);
 		}
 	}
 	for (p = kl; p < kl + kn; p += strlen(p) + 1) {
 		hvn = lgetxattr(hpath, p, hv, sizeof(hv));
-		check(hvn >= 0 || !tested_xattr(p),
+		tcheck(hvn >= 0 || !tested_xattr(p),
 		    "%s: image has xattr %s the tree lacks", kpath, p);
 	}
 	kvn = ak_sys_lgetxattr(kpath, "user.no_such_attr", kv, sizeof(kv));
-	check(kvn < 0 && errno == ENODATA, "%s: absent xattr: %zd %s", kpath,
+	tcheck(kvn < 0 && errno == ENODATA, "%s: absent xattr: %zd %s", kpath,
 	    kvn, strerror(errno));
 }
 
@@ -272,30 +248,30 @@ compare_entry(const char *hpath, const char *kpath, bool allroot,
 	ssize_t hn, kn;
 
 	if (lstat(hpath, &hs) != 0 || ak_sys_lstat(kpath, &ks) != 0) {
-		check(false, "%s: lstat: %s", kpath, strerror(errno));
+		tcheck(false, "%s: lstat: %s", kpath, strerror(errno));
 		return;
 	}
-	check(hs.st_mode == ks.st_mode, "%s: mode %o, want %o", kpath,
+	tcheck(hs.st_mode == ks.st_mode, "%s: mode %o, want %o", kpath,
 	    ks.st_mode, hs.st_mode);
-	check(ks.st_uid == (allroot ? 0 : hs.st_uid) &&
+	tcheck(ks.st_uid == (allroot ? 0 : hs.st_uid) &&
 	    ks.st_gid == (allroot ? 0 : hs.st_gid), "%s: owner %u:%u, want "
 	    "%u:%u", kpath, ks.st_uid, ks.st_gid, hs.st_uid, hs.st_gid);
-	check(ks.st_mtime == hs.st_mtime, "%s: mtime %lld, want %lld", kpath,
+	tcheck(ks.st_mtime == hs.st_mtime, "%s: mtime %lld, want %lld", kpath,
 	    (long long)ks.st_mtime, (long long)hs.st_mtime);
-	check(ks.st_nlink == hs.st_nlink, "%s: nlink %lu, want %lu", kpath,
+	tcheck(ks.st_nlink == hs.st_nlink, "%s: nlink %lu, want %lu", kpath,
 	    (unsigned long)ks.st_nlink, (unsigned long)hs.st_nlink);
 	if (S_ISREG(hs.st_mode) || S_ISLNK(hs.st_mode))
-		check(ks.st_size == hs.st_size, "%s: size %lld, want %lld",
+		tcheck(ks.st_size == hs.st_size, "%s: size %lld, want %lld",
 		    kpath, (long long)ks.st_size, (long long)hs.st_size);
 	if (S_ISCHR(hs.st_mode) || S_ISBLK(hs.st_mode))
-		check(major(ks.st_rdev) == major(hs.st_rdev) &&
+		tcheck(major(ks.st_rdev) == major(hs.st_rdev) &&
 		    minor(ks.st_rdev) == minor(hs.st_rdev), "%s: rdev %u,%u, "
 		    "want %u,%u", kpath, major(ks.st_rdev), minor(ks.st_rdev),
 		    major(hs.st_rdev), minor(hs.st_rdev));
 	if (S_ISLNK(hs.st_mode)) {
 		hn = readlink(hpath, ht, sizeof(ht));
 		kn = ak_sys_readlink(kpath, kt, sizeof(kt));
-		check(hn == kn && hn > 0 && memcmp(ht, kt, hn) == 0,
+		tcheck(hn == kn && hn > 0 && memcmp(ht, kt, hn) == 0,
 		    "%s: symlink target differs (%zd/%zd)", kpath, hn, kn);
 	}
 	if (S_ISREG(hs.st_mode))
@@ -320,11 +296,11 @@ walk(const char *hdir, const char *kdir, bool allroot, bool xattrs,
 	nh = host_names(hdir, hn, NULL);
 	nk = ak_names(kdir, kn, kt, &ndots);
 	memcpy(kino, dinos, sizeof(kino));
-	check(nk == nh, "%s: %d entries, want %d", kdir, nk, nh);
-	check(ndots == 2, "%s: %d dot entries", kdir, ndots);
+	tcheck(nk == nh, "%s: %d entries, want %d", kdir, nk, nh);
+	tcheck(ndots == 2, "%s: %d dot entries", kdir, ndots);
 	for (i = 0; i < nh && i < nk; i++) {
 		if (strcmp(hn[i], kn[i]) != 0) {
-			check(false, "%s: entry %d is %s, want %s", kdir, i,
+			tcheck(false, "%s: entry %d is %s, want %s", kdir, i,
 			    kn[i], hn[i]);
 			break;
 		}
@@ -332,10 +308,10 @@ walk(const char *hdir, const char *kdir, bool allroot, bool xattrs,
 		snprintf(kp, sizeof(kp), "%s/%s", kdir, kn[i]);
 		if (lstat(hp, &hs) != 0)
 			continue;
-		check(kt[i] == dtype_of(hs.st_mode), "%s: d_type %u", kp,
+		tcheck(kt[i] == dtype_of(hs.st_mode), "%s: d_type %u", kp,
 		    kt[i]);
 		compare_entry(hp, kp, allroot, xattrs);
-		check(ak_sys_lstat(kp, &ks) == 0 && ks.st_ino == kino[i],
+		tcheck(ak_sys_lstat(kp, &ks) == 0 && ks.st_ino == kino[i],
 		    "%s: d_ino %llu, st_ino %llu", kp,
 		    (unsigned long long)kino[i], (unsigned long long)ks.st_ino);
 		if (S_ISDIR(hs.st_mode))
@@ -385,7 +361,7 @@ compare_lls(const char *img)
 
 	snprintf(path, sizeof(path), "%s/%s.lls", outdir, img);
 	if ((f = fopen(path, "r")) == NULL) {
-		check(false, "%s: %s", path, strerror(errno));
+		tcheck(false, "%s: %s", path, strerror(errno));
 		return;
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
@@ -404,7 +380,7 @@ compare_lls(const char *img)
 		snprintf(kpath, sizeof(kpath), MNT "%s", name + 2);
 		if (ak_sys_lstat(kpath, &ks) != 0) {
 			bad++;
-			check(false, "lls: %s: %s", kpath, strerror(errno));
+			tcheck(false, "lls: %s: %s", kpath, strerror(errno));
 			continue;
 		}
 		mode_string(ks.st_mode, want);
@@ -417,18 +393,18 @@ compare_lls(const char *img)
 		    ((S_ISREG(ks.st_mode) || S_ISLNK(ks.st_mode)) &&
 		    strtoll(sz, NULL, 10) != ks.st_size)) {
 			bad++;
-			check(false, "lls: %s: %s %s %s %s, ak %s %u/%u "
+			tcheck(false, "lls: %s: %s %s %s %s, ak %s %u/%u "
 			    "%lld %s", kpath, mstr, owner, sz, path, want, ks.st_uid,
 			    ks.st_gid, (long long)ks.st_size, when);
 		}
 	}
 	fclose(f);
-	check(lines > 10, "lls: only %d lines in the listing", lines);
+	tcheck(lines > 10, "lls: only %d lines in the listing", lines);
 	if (bad == 0)
-		check(true, "");
+		tcheck(true, "lls: %s", img);
 }
 
-static int
+int
 mount_img(const char *img)
 {
 	char path[2048];
@@ -447,29 +423,29 @@ test_misc(void)
 	char buf[16];
 	int fd;
 
-	check(ak_sys_lstat(MNT "/hard_a", &a) == 0 &&
+	tcheck(ak_sys_lstat(MNT "/hard_a", &a) == 0 &&
 	    ak_sys_lstat(MNT "/hard_b", &b) == 0 &&
 	    ak_sys_lstat(MNT "/sub/hard_c", &c) == 0 &&
 	    a.st_ino == b.st_ino && a.st_ino == c.st_ino && a.st_nlink == 3,
 	    "hard links do not share an inode");
 	fd = ak_sys_open(MNT "/newfile", O_CREAT | O_WRONLY, 0644);
-	check(fd < 0 && errno == EROFS, "create on squashfs: %s",
+	tcheck(fd < 0 && errno == EROFS, "create on squashfs: %s",
 	    strerror(errno));
-	check(ak_sys_mkdir(MNT "/newdir", 0755) < 0 && errno == EROFS,
+	tcheck(ak_sys_mkdir(MNT "/newdir", 0755) < 0 && errno == EROFS,
 	    "mkdir on squashfs: %s", strerror(errno));
 	fd = ak_sys_open(MNT "/sub", O_RDONLY);
-	check(fd >= 0 && ak_sys_read(fd, buf, sizeof(buf)) < 0 &&
+	tcheck(fd >= 0 && ak_sys_read(fd, buf, sizeof(buf)) < 0 &&
 	    errno == EISDIR, "read of a directory: %s", strerror(errno));
 	if (fd >= 0)
 		ak_sys_close(fd);
-	check(ak_sys_lstat(MNT "/sub/deeper/deepest/../../inner", &a) == 0 &&
+	tcheck(ak_sys_lstat(MNT "/sub/deeper/deepest/../../inner", &a) == 0 &&
 	    S_ISREG(a.st_mode), "lookup through ..: %s", strerror(errno));
-	check(ak_sys_lstat(MNT "/link_dir/deepest/bottom.txt", &a) == 0 &&
+	tcheck(ak_sys_lstat(MNT "/link_dir/deepest/bottom.txt", &a) == 0 &&
 	    a.st_size == 42, "lookup through a symlink: %s",
 	    strerror(errno));
-	check(ak_sys_lstat(MNT "/no_such_file", &a) < 0 && errno == ENOENT,
+	tcheck(ak_sys_lstat(MNT "/no_such_file", &a) < 0 && errno == ENOENT,
 	    "absent name: %s", strerror(errno));
-	check(ak_sys_lstat(MNT "/hundred/x", &a) < 0 && errno == ENOTDIR,
+	tcheck(ak_sys_lstat(MNT "/hundred/x", &a) < 0 && errno == ENOTDIR,
 	    "lookup under a file: %s", strerror(errno));
 }
 
@@ -486,7 +462,7 @@ test_seek(const char *img)
 
 	snprintf(path, sizeof(path), "%s/%s", outdir, img);
 	if ((fd = open(path, O_RDONLY)) < 0 || pread(fd, sb, 16, 0) != 16) {
-		check(false, "%s: %s", path, strerror(errno));
+		tcheck(false, "%s: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return;
@@ -495,33 +471,33 @@ test_seek(const char *img)
 	bs = sb[12] | sb[13] << 8 | sb[14] << 16 | (off_t)sb[15] << 24;
 	h2 = (d2 + 5000 + bs - 1) / bs * bs;
 	if ((kfd = ak_sys_open(MNT "/sparse", O_RDONLY)) < 0) {
-		check(false, "open /sparse: %s", strerror(errno));
+		tcheck(false, "open /sparse: %s", strerror(errno));
 		return;
 	}
 	r = ak_sys_lseek(kfd, 0, SEEK_DATA);
-	check(r == 0, "SEEK_DATA 0: %lld", (long long)r);
+	tcheck(r == 0, "SEEK_DATA 0: %lld", (long long)r);
 	r = ak_sys_lseek(kfd, 2999, SEEK_DATA);
-	check(r == 2999, "SEEK_DATA 2999: %lld", (long long)r);
+	tcheck(r == 2999, "SEEK_DATA 2999: %lld", (long long)r);
 	r = ak_sys_lseek(kfd, 0, SEEK_HOLE);
-	check(r == bs, "SEEK_HOLE 0: %lld, want %lld", (long long)r,
+	tcheck(r == bs, "SEEK_HOLE 0: %lld, want %lld", (long long)r,
 	    (long long)bs);
 	r = ak_sys_lseek(kfd, bs, SEEK_DATA);
-	check(r == d2, "SEEK_DATA %lld: %lld", (long long)bs, (long long)r);
+	tcheck(r == d2, "SEEK_DATA %lld: %lld", (long long)bs, (long long)r);
 	r = ak_sys_lseek(kfd, d2 + 1, SEEK_HOLE);
-	check(r == h2, "SEEK_HOLE %lld: %lld, want %lld", (long long)d2 + 1,
+	tcheck(r == h2, "SEEK_HOLE %lld: %lld, want %lld", (long long)d2 + 1,
 	    (long long)r, (long long)h2);
 	r = ak_sys_lseek(kfd, h2 + 7, SEEK_HOLE);
-	check(r == h2 + 7, "SEEK_HOLE in a hole: %lld", (long long)r);
+	tcheck(r == h2 + 7, "SEEK_HOLE in a hole: %lld", (long long)r);
 	r = ak_sys_lseek(kfd, size, SEEK_DATA);
-	check(r < 0 && errno == ENXIO, "SEEK_DATA at EOF: %lld",
+	tcheck(r < 0 && errno == ENXIO, "SEEK_DATA at EOF: %lld",
 	    (long long)r);
 	r = ak_sys_lseek(kfd, size, SEEK_HOLE);
-	check(r < 0 && errno == ENXIO, "SEEK_HOLE at EOF: %lld",
+	tcheck(r < 0 && errno == ENXIO, "SEEK_HOLE at EOF: %lld",
 	    (long long)r);
 	ak_sys_close(kfd);
 
 	/* statvfs from the superblock: block size, inodes, nothing free. */
-	check(ak_sys_statvfs(MNT, &sv) == 0 && (off_t)sv.f_bsize == bs &&
+	tcheck(ak_sys_statvfs(MNT, &sv) == 0 && (off_t)sv.f_bsize == bs &&
 	    sv.f_files == (fsfilcnt_t)(sb[4] | sb[5] << 8 | sb[6] << 16 |
 	    (uint32_t)sb[7] << 24) && sv.f_bfree == 0 && sv.f_ffree == 0,
 	    "statvfs: bsize %lu files %llu", (unsigned long)sv.f_bsize,
@@ -594,7 +570,7 @@ test_threads(void)
 	for (i = 0; i < 4; i++) {
 		if (ok[i])
 			pthread_join(th[i], NULL);
-		check(ok[i] && r[i].r_bad == 0, "reader thread %d: %d bad "
+		tcheck(ok[i] && r[i].r_bad == 0, "reader thread %d: %d bad "
 		    "reads", i, r[i].r_bad);
 	}
 }
@@ -605,12 +581,12 @@ test_image(const char *img, bool allroot, bool xattrs)
 	char tree[2048];
 	int error;
 
-	curimg = img;
+	tc_prefix = img;
 	if ((error = mount_img(img)) != 0) {
-		check(false, "mount: %s", strerror(error));
+		tcheck(false, "mount: %s", strerror(error));
 		return;
 	}
-	check(true, "");
+	tcheck(true, "mount");
 	snprintf(tree, sizeof(tree), "%s/tree", outdir);
 	walk(tree, MNT, allroot, xattrs, 0);
 	compare_entry(tree, MNT, allroot, false);
@@ -618,7 +594,7 @@ test_image(const char *img, bool allroot, bool xattrs)
 	test_misc();
 	test_seek(img);
 	test_threads();
-	check(ak_sys_unmount(MNT, 0) == 0, "unmount: %s", strerror(errno));
+	tcheck(ak_sys_unmount(MNT, 0) == 0, "unmount: %s", strerror(errno));
 }
 
 /*
@@ -634,12 +610,12 @@ test_kernel(const char *img)
 	char kmnt[2048], cmd[8192];
 	int error;
 
-	curimg = img;
+	tc_prefix = img;
 	snprintf(kmnt, sizeof(kmnt), "%s/kmnt", outdir);
 	snprintf(cmd, sizeof(cmd), "[ \"$(id -u)\" = 0 ] && mkdir -p '%s' && "
 	    "mount -t squashfs -o loop,ro '%s/%s' '%s' 2>/dev/null", kmnt,
 	    outdir, img, kmnt);
-	if (system(cmd) != 0) {
+	if (tsh("%s", cmd) != 0) {
 		if (!skipped)
 			printf("SKIP: squashfs against the host kernel (not "
 			    "root, no loop devices or no squashfs driver)\n");
@@ -647,14 +623,14 @@ test_kernel(const char *img)
 		return;
 	}
 	if ((error = mount_img(img)) != 0)
-		check(false, "mount: %s", strerror(error));
+		tcheck(false, "mount: %s", strerror(error));
 	else {
 		walk(kmnt, MNT, false, true, 0);
-		check(ak_sys_unmount(MNT, 0) == 0, "unmount: %s",
+		tcheck(ak_sys_unmount(MNT, 0) == 0, "unmount: %s",
 		    strerror(errno));
 	}
 	snprintf(cmd, sizeof(cmd), "umount '%s'", kmnt);
-	check(system(cmd) == 0, "umount of the kernel's mount");
+	tcheck(tsh("%s", cmd) == 0, "umount of the kernel's mount");
 }
 
 /* The 50,000-entry directory: lookups through the index, full readdir. */
@@ -670,9 +646,9 @@ test_bigdir(const char *img)
 	int i, n = 0, dots = 0, bad = 0, idx;
 	size_t j;
 
-	curimg = img;
+	tc_prefix = img;
 	if (mount_img(img) != 0) {
-		check(false, "mount: %s", strerror(errno));
+		tcheck(false, "mount: %s", strerror(errno));
 		return;
 	}
 	for (i = 0; i < BIGDIR_N; i += 7) {
@@ -681,18 +657,18 @@ test_bigdir(const char *img)
 			bad++;
 	}
 	snprintf(path, sizeof(path), MNT "/bigdir/entry_%05d", BIGDIR_N - 1);
-	check(bad == 0 && ak_sys_lstat(path, &st) == 0 && st.st_size == 0,
+	tcheck(bad == 0 && ak_sys_lstat(path, &st) == 0 && st.st_size == 0,
 	    "bigdir: %d lookups failed", bad);
 	for (j = 0; j < sizeof(absent) / sizeof(absent[0]); j++) {
 		snprintf(path, sizeof(path), MNT "/bigdir/%s", absent[j]);
 		if (absent[j][0] == '\0')
 			continue;
-		check(ak_sys_lstat(path, &st) < 0 && errno == ENOENT,
+		tcheck(ak_sys_lstat(path, &st) < 0 && errno == ENOENT,
 		    "bigdir: %s found", absent[j]);
 	}
 	seen = calloc(BIGDIR_N, 1);
 	if ((dir = ak_sys_opendir(MNT "/bigdir")) == NULL || seen == NULL) {
-		check(false, "bigdir: opendir: %s", strerror(errno));
+		tcheck(false, "bigdir: opendir: %s", strerror(errno));
 		goto out;
 	}
 	bad = 0;
@@ -708,271 +684,19 @@ test_bigdir(const char *img)
 		n++;
 	}
 	ak_sys_closedir(dir);
-	check(n == BIGDIR_N && dots == 2 && bad == 0, "bigdir: readdir gave "
+	tcheck(n == BIGDIR_N && dots == 2 && bad == 0, "bigdir: readdir gave "
 	    "%d entries, %d dots, %d bad", n, dots, bad);
 	compare_lls(img);
 out:
 	free(seen);
-	check(ak_sys_unmount(MNT, 0) == 0, "unmount: %s", strerror(errno));
-}
-
-/*
- * Corruption.
- */
-
-static int
-copy_file(const char *from, const char *to)
-{
-	char cmd[3 * PATH_MAX];
-
-	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", from, to);
-	return system(cmd);
-}
-
-static void
-poke(const char *path, off_t off, const void *buf, size_t len)
-{
-	int fd = open(path, O_WRONLY);
-
-	if (fd < 0 || pwrite(fd, buf, len, off) != (ssize_t)len)
-		printf("note: poke %s: %s\n", path, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-}
-
-static void
-le_put(uint8_t *p, uint64_t v, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-/* Read every file and directory of the mounted image, ignoring errors. */
-static void
-read_all(const char *kdir, int depth)
-{
-	char *kn[MAXNAMES];
-	unsigned char kt[MAXNAMES];
-	char kp[PATH_MAX], buf[8192];
-	struct stat st;
-	int nk, i, fd, ndots;
-
-	if (depth > 8 || (nk = ak_names(kdir, kn, kt, &ndots)) < 0)
-		return;
-	for (i = 0; i < nk; i++) {
-		snprintf(kp, sizeof(kp), "%s/%s", kdir, kn[i]);
-		free(kn[i]);
-		if (ak_sys_lstat(kp, &st) != 0)
-			continue;
-		ak_sys_llistxattr(kp, buf, sizeof(buf));
-		ak_sys_lgetxattr(kp, "user.colour", buf, sizeof(buf));
-		if (S_ISLNK(st.st_mode))
-			ak_sys_readlink(kp, buf, sizeof(buf));
-		if (S_ISDIR(st.st_mode))
-			read_all(kp, depth + 1);
-		if (!S_ISREG(st.st_mode) ||
-		    (fd = ak_sys_open(kp, O_RDONLY)) < 0)
-			continue;
-		while (ak_sys_read(fd, hbuf, CHUNK) > 0)
-			;
-		ak_sys_close(fd);
-	}
-}
-
-/* Superblock fields set to bad values: the mount must fail. */
-static void
-test_superblock(const char *img)
-{
-	static const struct {
-		int	 off;		/* field offset */
-		int	 len;		/* field size */
-		uint64_t val;		/* bad value */
-		const char *what;	/* description */
-	} bad[] = {
-		{ 0, 4, 0x73717369, "magic" },
-		{ 4, 4, 0, "inode count 0" },
-		{ 12, 4, 12345, "block size not a power of 2" },
-		{ 12, 4, 2048, "block size 2 KiB" },
-		{ 12, 4, 2 * 1024 * 1024, "block size 2 MiB" },
-		{ 22, 2, 13, "block log mismatch" },
-		{ 20, 2, 99, "unknown compressor" },
-		{ 20, 2, 0, "compressor 0" },
-		{ 26, 2, 0, "no ids" },
-		{ 28, 2, 3, "version 3" },
-		{ 30, 2, 1, "version 4.1" },
-		{ 32, 8, 0xFFFFFFFF0000ULL, "root reference" },
-		{ 40, 8, 1ULL << 40, "bytes_used past the end" },
-		{ 40, 8, 50, "bytes_used tiny" },
-		{ 48, 8, 1ULL << 40, "id table past the end" },
-		{ 64, 8, 1ULL << 40, "inode table past the end" },
-		{ 72, 8, 100, "directory table before the inode table" },
-		{ 80, 8, 1ULL << 40, "fragment table past the end" },
-		{ 56, 8, 1ULL << 40, "xattr table past the end" },
-	};
-	char src[2048], dst[2048];
-	uint8_t b[8];
-	size_t i;
-	int error;
-
-	curimg = "superblock";
-	snprintf(src, sizeof(src), "%s/%s", outdir, img);
-	snprintf(dst, sizeof(dst), "%s/corrupt.img", outdir);
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		if (copy_file(src, dst) != 0) {
-			check(false, "cp %s", src);
-			return;
-		}
-		le_put(b, bad[i].val, bad[i].len);
-		poke(dst, bad[i].off, b, bad[i].len);
-		error = mount_img("corrupt.img");
-		check(error != 0, "%s: mounted", bad[i].what);
-		if (error == 0) {
-			read_all(MNT, 0);
-			ak_sys_unmount(MNT, 0);
-		}
-	}
-}
-
-/*
- * The metadata block holding the root inode (found from the superblock)
- * made bad: oversized or empty length fields, damaged compressed data.
- * The mount, which loads the root, must fail.
- */
-static void
-test_rootblock(const char *img, bool compressed)
-{
-	static const struct {
-		int		 hdr;	/* new 16-bit header, or -1 */
-		bool		 flip;	/* damage a byte of the data */
-		const char	*what;	/* description */
-	} bad[] = {
-		{ 0xFFFF, false, "stored length 32767" },
-		{ 0x8000, false, "stored length 0" },
-		{ 0x0000, false, "compressed length 0" },
-		{ 0x2001, false, "compressed length 8193" },
-		{ -1, true, "damaged compressed data" },
-	};
-	char src[2048], dst[2048], label[64];
-	uint8_t sb[96], b[2];
-	uint64_t itab, ref, pos;
-	size_t i;
-	int fd, error;
-
-	snprintf(label, sizeof(label), "root block %s", img);
-	curimg = label;
-	snprintf(src, sizeof(src), "%s/%s", outdir, img);
-	snprintf(dst, sizeof(dst), "%s/corrupt.img", outdir);
-	if ((fd = open(src, O_RDONLY)) < 0 ||
-	    pread(fd, sb, sizeof(sb), 0) != (ssize_t)sizeof(sb)) {
-		check(false, "%s: %s", src, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	close(fd);
-	ref = itab = 0;
-	for (i = 0; i < 8; i++) {
-		ref |= (uint64_t)sb[32 + i] << (8 * i);
-		itab |= (uint64_t)sb[64 + i] << (8 * i);
-	}
-	pos = itab + (ref >> 16);
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		if (bad[i].flip && !compressed)
-			continue;
-		if (copy_file(src, dst) != 0) {
-			check(false, "cp %s", src);
-			return;
-		}
-		if (bad[i].hdr >= 0) {
-			le_put(b, (uint64_t)bad[i].hdr, 2);
-			poke(dst, (off_t)pos, b, 2);
-		} else {
-			b[0] = 0x5A;
-			poke(dst, (off_t)pos + 12, b, 1);
-		}
-		error = mount_img("corrupt.img");
-		check(error != 0, "%s: mounted", bad[i].what);
-		if (error == 0)
-			ak_sys_unmount(MNT, 0);
-	}
-}
-
-static uint64_t rngstate;
-
-static uint64_t
-rng(void)
-{
-	rngstate ^= rngstate << 13;
-	rngstate ^= rngstate >> 7;
-	rngstate ^= rngstate << 17;
-	return rngstate;
-}
-
-/*
- * Seeded random damage after the data blocks (tables), or anywhere:
- * mount, walk, read everything; errors are fine, crashes and hangs not.
- */
-static void
-test_sweep(const char *img, uint64_t seed, int rounds, bool tables_only)
-{
-	char src[2048], dst[2048], label[64];
-	struct stat st;
-	uint8_t sb[96], b;
-	uint64_t lo, hi, off;
-	int r, k, fd, mounted = 0;
-
-	snprintf(label, sizeof(label), "sweep %s", img);
-	curimg = label;
-	snprintf(src, sizeof(src), "%s/%s", outdir, img);
-	snprintf(dst, sizeof(dst), "%s/corrupt.img", outdir);
-	if (stat(src, &st) != 0 || (fd = open(src, O_RDONLY)) < 0) {
-		check(false, "%s: %s", src, strerror(errno));
-		return;
-	}
-	if (pread(fd, sb, sizeof(sb), 0) != (ssize_t)sizeof(sb)) {
-		close(fd);
-		check(false, "%s: short read", src);
-		return;
-	}
-	close(fd);
-	lo = tables_only ? (uint64_t)sb[64] | (uint64_t)sb[65] << 8 |
-	    (uint64_t)sb[66] << 16 | (uint64_t)sb[67] << 24 : 96;
-	hi = (uint64_t)sb[40] | (uint64_t)sb[41] << 8 |
-	    (uint64_t)sb[42] << 16 | (uint64_t)sb[43] << 24;
-	if (lo >= hi || hi > (uint64_t)st.st_size) {
-		check(false, "%s: bad table bounds", src);
-		return;
-	}
-	rngstate = seed * 0x9E3779B97F4A7C15ULL + 1;
-	for (r = 0; r < rounds; r++) {
-		if (copy_file(src, dst) != 0) {
-			check(false, "cp %s", src);
-			return;
-		}
-		for (k = 0; k < 1 + (int)(rng() % 8); k++) {
-			off = lo + rng() % (hi - lo);
-			b = (uint8_t)rng();
-			poke(dst, (off_t)off, &b, 1);
-		}
-		if (mount_img("corrupt.img") != 0)
-			continue;
-		mounted++;
-		read_all(MNT, 0);
-		check(ak_sys_unmount(MNT, 0) == 0, "round %d: unmount: %s", r,
-		    strerror(errno));
-	}
-	check(true, "");
-	printf("%s: %d of %d damaged images mounted, none crashed\n", label,
-	    mounted, rounds);
+	tcheck(ak_sys_unmount(MNT, 0) == 0, "unmount: %s", strerror(errno));
 }
 
 int
 main(void)
 {
 	const char *dir = getenv("AK_TESTDIR"), *keep = getenv("SQFS_IMGDIR");
-	char cmd[2048], listpath[2048], line[512], name[256];
+	char listpath[2048], line[512], name[256];
 	int rc, allroot, xattrs;
 	FILE *f;
 
@@ -982,21 +706,16 @@ main(void)
 		rc = 0;
 	} else {
 		snprintf(outdir, sizeof(outdir), "%s/sqfs", dir ? dir : "/tmp");
-		snprintf(cmd, sizeof(cmd), "sh tests/image/mksqfs.sh '%s'",
-		    outdir);
-		rc = system(cmd);
-		rc = WIFEXITED(rc) ? WEXITSTATUS(rc) : 1;
+		rc = tsh("sh tests/image/mksqfs.sh '%s'", outdir);
 	}
 	if (rc == 77) {
 		printf("SKIP: squashfs images (mksquashfs or unsquashfs not "
 		    "installed)\n");
-		printf("sqfs_read: 0 passed, 0 failed\n");
-		return 0;
+		return tsummary("sqfs_read");
 	}
 	if (rc != 0) {
-		printf("FAIL: mksqfs.sh exited %d\n", rc);
-		printf("sqfs_read: 0 passed, 1 failed\n");
-		return 1;
+		tcheck(false, "mksqfs.sh exited %d", rc);
+		return tsummary("sqfs_read");
 	}
 	hbuf = malloc(CHUNK);
 	kbuf = malloc(CHUNK);
@@ -1004,14 +723,13 @@ main(void)
 	setenv("AK_NCPU", "3", 0);
 	if (hbuf == NULL || kbuf == NULL || ak_init() != 0 ||
 	    ak_sys_mkdir(MNT, 0755) != 0) {
-		printf("FAIL: setup: %s\n", strerror(errno));
-		printf("sqfs_read: 0 passed, 1 failed\n");
-		return 1;
+		tcheck(false, "setup: %s", strerror(errno));
+		return tsummary("sqfs_read");
 	}
 	snprintf(listpath, sizeof(listpath), "%s/images.txt", outdir);
 	if ((f = fopen(listpath, "r")) == NULL) {
-		printf("FAIL: %s: %s\n", listpath, strerror(errno));
-		return 1;
+		tcheck(false, "%s: %s", listpath, strerror(errno));
+		return tsummary("sqfs_read");
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
 		if (sscanf(line, "%255s %d %d", name, &allroot, &xattrs) != 3)
@@ -1024,20 +742,10 @@ main(void)
 	fclose(f);
 	test_kernel("gzip.img");
 	test_kernel("xz.img");
-	test_superblock("gzip.img");
-	test_rootblock("gzip.img", true);
-	test_rootblock("xz.img", true);
-	test_rootblock("uncomp.img", false);
-	test_sweep("uncomp.img", 1, 150, true);
-	test_sweep("gzip.img", 2, 100, true);
-	test_sweep("lz4.img", 3, 60, false);
-	test_sweep("b4k.img", 4, 60, true);
+	test_corruption();
 	ak_fini();
-	if (nfail == 0 && keep == NULL) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", outdir);
-		if (system(cmd) != 0)
-			printf("note: could not remove %s\n", outdir);
-	}
-	printf("sqfs_read: %d passed, %d failed\n", npass, nfail);
-	return nfail != 0;
+	if (tc_nfail == 0 && keep == NULL &&
+	    tsh("rm -rf '%s'", outdir) != 0)
+		printf("note: could not remove %s\n", outdir);
+	return tsummary("sqfs_read");
 }
