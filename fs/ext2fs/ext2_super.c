@@ -265,16 +265,21 @@ ext2_gd_load(struct ext2_mount *em)
 static int
 ext2_opt(void *arg, const char *key, const char *val, bool hasval)
 {
-	if (hasval || (strcmp(key, "ro") != 0 && strcmp(key, "noload") != 0 &&
-	    strcmp(key, "norecovery") != 0))
+	struct ext2_mount *em = arg;
+
+	if (hasval)
+		return EINVAL;
+	if (strcmp(key, "noload") == 0 || strcmp(key, "norecovery") == 0)
+		em->em_norecovery = true;
+	else if (strcmp(key, "ro") != 0)
 		return EINVAL;
 	return 0;
 }
 
 static int
-ext2_parse_opts(const char *opts)
+ext2_parse_opts(struct ext2_mount *em, const char *opts)
 {
-	return vfs_opts_foreach(opts, "ext2fs", ext2_opt, NULL);
+	return vfs_opts_foreach(opts, "ext2fs", ext2_opt, em);
 }
 
 /* Log what a read-only mount cannot honour. */
@@ -283,10 +288,11 @@ ext2_note_state(const struct ext2_mount *em)
 {
 	const struct ext2_super *sb = &em->em_sb;
 
-	if (sb->s_feature_incompat & EXT3_FEATURE_INCOMPAT_RECOVER)
+	if ((sb->s_feature_incompat & EXT3_FEATURE_INCOMPAT_RECOVER) &&
+	    !em->em_jdone)
 		printf("ext2fs: %s: journal needs recovery; mounted "
-		    "read-only without replay, recent changes in the journal "
-		    "are not visible\n", em->em_dev->bd_name);
+		    "read-only without replay (norecovery), recent changes "
+		    "in the journal are not visible\n", em->em_dev->bd_name);
 	else if (!(sb->s_state & EXT2_VALID_FS) ||
 	    (sb->s_state & EXT2_ERROR_FS))
 		printf("ext2fs: %s: file system not clean; run e2fsck\n",
@@ -304,7 +310,7 @@ ext2_super_load(struct ext2_mount *em, const char *opts, bool rdonly)
 	struct ext2_super *sb = &em->em_sb;
 	int error;
 
-	if ((error = ext2_parse_opts(opts)) != 0)
+	if ((error = ext2_parse_opts(em, opts)) != 0)
 		return error;
 	if (em->em_dev->bd_size < EXT2_SB_OFFSET + EXT2_SB_SIZE)
 		return EFTYPE;
@@ -314,6 +320,7 @@ ext2_super_load(struct ext2_mount *em, const char *opts, bool rdonly)
 	    EXT2_SB_OFFSET);
 	if (error != 0)
 		return error;
+	ext2_jovl_sb(em, em->em_sbraw);
 	ext2_super_decode(em->em_sbraw, sb);
 	if (sb->s_magic != EXT2_MAGIC)
 		return EFTYPE;
@@ -324,9 +331,13 @@ ext2_super_load(struct ext2_mount *em, const char *opts, bool rdonly)
 	    (error = ext2_check_features(em)) != 0 ||
 	    (error = ext2_gd_load(em)) != 0)
 		return error;
-	if (!rdonly)
-		return ext2_rw_check(em);
-	ext2_note_state(em);
+	if (!rdonly && (error = ext2_rw_check(em)) != 0)
+		return error;
+	if ((sb->s_feature_incompat & EXT3_FEATURE_INCOMPAT_RECOVER) &&
+	    !em->em_jdone && !em->em_norecovery)
+		return ext2_journal_recover(em, opts, rdonly);
+	if (rdonly)
+		ext2_note_state(em);
 	return 0;
 }
 

@@ -102,9 +102,11 @@ ext2_read(struct vnode *vp, struct uio *uio, int ioflag)
 		return EISDIR;
 	if (en->en_type != VREG)
 		return EOPNOTSUPP;
-	if (en->en_inline == NULL)
-		return genfs_read_bmap(vp, uio, en->en_size);
-	return ext2_read_inline(en, uio);
+	if (en->en_inline != NULL)
+		return ext2_read_inline(en, uio);
+	if (en->en_mount->em_jovl != NULL)
+		return ext2_jovl_read(en, uio);
+	return genfs_read_bmap(vp, uio, en->en_size);
 }
 
 static int
