@@ -236,8 +236,10 @@ copy_regular(struct copy_ctx *cc, const struct copy_end *src,
 	/* A fifo, a terminal, /dev/null...: in order, no holes, no size,
 	 * no attributes (cp leaves a device it writes to alone). */
 	cc->cc_sseq = !S_ISREG(st.st_mode);
-	cc->cc_dseq = cc->cc_dst->sd_fstat(dfd, &dst_now) == 0 &&
-	    !S_ISREG(dst_now.st_mode);
+	/* A file this copy has just made (O_EXCL) is regular: no need to
+	 * ask, which saves a system call per file of a tree. */
+	cc->cc_dseq = dst_st != NULL && cc->cc_dst->sd_fstat(dfd,
+	    &dst_now) == 0 && !S_ISREG(dst_now.st_mode);
 	if (cc->cc_sseq || cc->cc_dseq)
 		error = copy_range(cc, sfd, dfd, 0, INT64_MAX, 0, &side);
 	else if ((error = copy_data(cc, sfd, dfd, &st, &side)) == 0 &&

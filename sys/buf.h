@@ -42,6 +42,10 @@ struct buf {
 	uint32_t	 b_flags;	/* [c] B_* */
 	void		*b_data;	/* [o] contents */
 	uint32_t	 b_waiters;	/* [c] threads waiting for B_BUSY */
+	uint32_t	 b_fsflags;	/* [o] the file system's own marks
+					   (e.g. "checksum verified"); 0 in a
+					   new buffer, so 0 whenever the
+					   contents come from the device */
 };
 #define B_BUSY		0x01	/* owned by a thread */
 #define B_VALID		0x02	/* b_data holds the device contents */

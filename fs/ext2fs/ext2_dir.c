@@ -1,6 +1,8 @@
 /*
  * ext2_dir.c: directories, read side: linear lookup and readdir over
- * directory blocks or inline data; hashed lookup is in ext2_htree.c.
+ * directory blocks or inline data; hashed lookup is in ext2_htree.c,
+ * the in-memory name index of large linear directories in
+ * ext2_dcache.c.
  *
  * A directory block is a chain of records (inode, rec_len, name_len,
  * file_type, name) that covers the block exactly.  Each record is
@@ -86,6 +88,29 @@ ext2_dir_scan(struct ext2_node *dp, const uint8_t *recs, uint32_t len,
 }
 
 /*
+ * Does the record at off of directory block blk hold name?  Its inode
+ * in *inop if so, ENOENT if not (or unused).
+ */
+int
+ext2_dir_match(struct ext2_node *dp, const uint8_t *blk, uint32_t off,
+    const char *name, size_t namelen, uint32_t *inop)
+{
+	struct ext2_dirent de;
+	int error;
+
+	if (off >= dp->en_mount->em_bsize)
+		return ENOENT;
+	error = ext2_dirent_get(dp, blk, dp->en_mount->em_bsize, off, &de);
+	if (error != 0)
+		return error;
+	if (de.d_ino == 0 || de.d_namelen != namelen ||
+	    memcmp(blk + off + EXT2_DIRENT_HDR, name, namelen) != 0)
+		return ENOENT;
+	*inop = de.d_ino;
+	return 0;
+}
+
+/*
  * Is the block without a dirent tail an htree index block whose dx
  * checksum matches?  (Root: block 0; node: one empty record.)
  */
@@ -141,7 +166,9 @@ ext2_dir_read_block(struct ext2_node *dp, uint64_t lblk, struct buf **bpp)
 		return 0;
 	if ((error = ext2_bread(dp->en_mount, map.bm_pblk, &bp)) != 0)
 		return error;
-	if (dp->en_mount->em_metacsum) {
+	/* Checked once per read from the device; our writes keep it. */
+	if (dp->en_mount->em_metacsum &&
+	    !(bp->b_fsflags & EXT2_BF_DIRCHECKED)) {
 		error = ext2_dirblock_csum_check(dp, bp->b_data, &hastail);
 		if (error == 0 && !hastail)
 			error = ext2_dir_check_dx(dp, lblk, bp->b_data);
@@ -149,6 +176,7 @@ ext2_dir_read_block(struct ext2_node *dp, uint64_t lblk, struct buf **bpp)
 			brelse(bp);
 			return error;
 		}
+		bp->b_fsflags |= EXT2_BF_DIRCHECKED;
 	}
 	*bpp = bp;
 	return 0;
@@ -160,7 +188,7 @@ ext2_dir_read_block(struct ext2_node *dp, uint64_t lblk, struct buf **bpp)
  * moved to it.  A hostile size full of holes costs one block map lookup
  * per hole, not one per block.
  */
-static int
+int
 ext2_dir_read_next(struct ext2_node *dp, uint64_t *lblkp, uint64_t last,
     struct buf **bpp)
 {
@@ -235,6 +263,7 @@ ext2_dir_lookup(struct ext2_node *dp, const char *name, size_t namelen,
 	uint64_t nblocks = (uint64_t)dp->en_size >> dp->en_mount->em_bshift;
 	bool dots = name[0] == '.' && (namelen == 1 ||
 	    (namelen == 2 && name[1] == '.'));
+	uint64_t lblk;
 	int error;
 
 	if (namelen == 1 && name[0] == '.') {
@@ -250,10 +279,14 @@ ext2_dir_lookup(struct ext2_node *dp, const char *name, size_t namelen,
 		if (dots)
 			return ext2_dir_lookup_linear(dp, 0, 1, name, namelen,
 			    inop);
-		error = ext2_htree_lookup(dp, name, namelen, inop);
+		error = ext2_htree_lookup(dp, name, namelen, inop, NULL);
 		if (error != EOPNOTSUPP)
 			return error;
 	}
+	/* Linear: through the name index if the directory has one. */
+	error = ext2_dcache_lookup(dp, name, namelen, inop, &lblk);
+	if (error != EAGAIN)
+		return error;
 	return ext2_dir_lookup_linear(dp, 0, nblocks, name, namelen, inop);
 }
 

@@ -254,6 +254,30 @@ ext2_dx_get(const uint8_t *blk, const struct ext2_dxframe *df, uint32_t i,
 }
 
 /*
+ * The last entry of the node in df whose hash is <= hash (entry 0 counts
+ * as 0).  The entries are sorted by hash, so a binary search finds it
+ * (on a corrupt, unsorted node it still finds an entry in range).
+ */
+static uint32_t
+ext2_dx_search(const uint8_t *blk, const struct ext2_dxframe *df,
+    uint32_t hash)
+{
+	uint32_t lo = 1, hi = df->df_count, mid;
+	struct ext2_dx_entry de;
+
+	/* Entries before lo are <= hash, entries from hi on are > hash. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		ext2_dx_get(blk, df, mid, &de);
+		if (de.de_hash > hash)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo - 1;
+}
+
+/*
  * Descend from frame lvl (already read into frames[lvl]) to a leaf,
  * taking at each level the last entry whose hash is <= hash.  frames
  * [lvl..levels] are filled; *leafp is the leaf's logical block.
@@ -273,17 +297,8 @@ ext2_dx_descend(struct ext2_node *dp, struct ext2_dxframe *frames, int lvl,
 		    &frames[lvl], &bp);
 		if (error != 0)
 			return error;
-		i = 0;
-		if (!first)
-			i = frames[lvl].df_idx;
-		else
-			while (i + 1 < frames[lvl].df_count) {
-				ext2_dx_get(bp->b_data, &frames[lvl], i + 1,
-				    &de);
-				if (de.de_hash > hash)
-					break;
-				i++;
-			}
+		i = first ? ext2_dx_search(bp->b_data, &frames[lvl], hash) :
+		    frames[lvl].df_idx;
 		frames[lvl].df_idx = i;
 		ext2_dx_get(bp->b_data, &frames[lvl], i, &de);
 		brelse(bp);
@@ -366,12 +381,13 @@ ext2_dx_root_info(struct ext2_node *dp, int *levelsp, int *versionp)
 }
 
 /*
- * Hashed lookup of name in dp.  ENOENT if absent, EOPNOTSUPP if the
+ * Hashed lookup of name in dp: its inode, and the leaf holding it in
+ * *leafp if leafp is not NULL.  ENOENT if absent, EOPNOTSUPP if the
  * hash is unknown (the caller falls back to a linear search).
  */
 int
 ext2_htree_lookup(struct ext2_node *dp, const char *name, size_t namelen,
-    uint32_t *inop)
+    uint32_t *inop, uint64_t *leafp)
 {
 	struct ext2_dxframe frames[EXT2_DX_MAXLEVELS];
 	uint64_t nblocks = (uint64_t)dp->en_size >> dp->en_mount->em_bshift;
@@ -398,6 +414,8 @@ ext2_htree_lookup(struct ext2_node *dp, const char *name, size_t namelen,
 		error = ext2_dir_scan(dp, bp->b_data, dp->en_mount->em_bsize,
 		    name, namelen, inop);
 		brelse(bp);
+		if (error == 0 && leafp != NULL)
+			*leafp = leaf;
 		if (error != ENOENT)
 			return error;
 		error = ext2_dx_next_leaf(dp, frames, levels, hash, &leaf);

@@ -355,6 +355,7 @@ ext2_htree_add(struct ext2_node *dp, const char *name, size_t namelen,
 	bool done = false, tail;
 	int error;
 
+	ext2_dcache_drop(dp);	/* splits move names between blocks */
 	if ((error = ext2_htree_path(dp, name, namelen, &p)) != 0)
 		return error == EOPNOTSUPP ? EAGAIN : error;
 	if ((error = ext2_dx_bread(dp, p.dp_leaf, &lbp)) != 0)
@@ -366,7 +367,8 @@ ext2_htree_add(struct ext2_node *dp, const char *name, size_t namelen,
 		    "%llu without checksum", dp->en_ino,
 		    (unsigned long long)p.dp_leaf);
 	}
-	error = ext2_dir_add_block(dp, lbp, name, namelen, ino, type, &done);
+	error = ext2_dir_add_block(dp, lbp, name, namelen, ino, type, &done,
+	    NULL);
 	if (done || error != 0) {
 		if (!done)
 			brelse(lbp);
@@ -385,7 +387,7 @@ ext2_htree_add(struct ext2_node *dp, const char *name, size_t namelen,
 	ext2_dir_block_done(dp, p.dp_hash >= hash2 ? lbp : nbp,
 	    dp->en_mount->em_metacsum);
 	error = ext2_dir_add_block(dp, p.dp_hash >= hash2 ? nbp : lbp, name,
-	    namelen, ino, type, &done);
+	    namelen, ino, type, &done, NULL);
 	if (!done) {
 		ext2_dir_block_done(dp, p.dp_hash >= hash2 ? nbp : lbp,
 		    dp->en_mount->em_metacsum);
@@ -413,6 +415,7 @@ ext2_htree_make(struct ext2_node *dp)
 	uint8_t *root, *copy = NULL;
 	int error;
 
+	ext2_dcache_drop(dp);	/* block 0's names move out */
 	memset(&p, 0, sizeof(p));
 	p.dp_version = em->em_sb.s_def_hash_version;
 	if (p.dp_version > EXT2_HASH_TEA)
