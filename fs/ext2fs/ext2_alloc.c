@@ -20,6 +20,7 @@
  */
 #include <sys/systm.h>
 #include <sys/buf.h>
+#include <sys/lwp.h>
 #include "fs/ext2fs/ext2fs.h"
 
 #define EXT2_GD_FREEB	0x0C, 0x2C	/* lo, hi offsets in a descriptor */
@@ -28,6 +29,8 @@
 #define EXT2_GD_UNUSED	0x1C, 0x32
 #define EXT2_GD_FLAGS	0x12
 #define EXT2_GD_BBCSUM_HI 0x38
+#define EXT2_SB_DEF_RESUID 0x50	/* in the superblock */
+#define EXT2_SB_DEF_RESGID 0x52
 #define EXT2_GD_IBCSUM_HI 0x3A
 
 static uint8_t *
@@ -263,14 +266,31 @@ ext2_alloc_in_group(struct ext2_mount *em, uint32_t g, uint32_t from,
 }
 
 /*
+ * May the caller take blocks from the reserve (s_r_blocks_count)?  Root,
+ * the reserve's user (s_def_resuid) and its group (s_def_resgid) may, as
+ * in Linux.  em_lock held (em_sbraw).
+ */
+static bool
+ext2_may_use_reserve(const struct ext2_mount *em)
+{
+	const struct kcred *cr = kauth_cred_get();
+
+	return cr == NULL || cr->cr_uid == 0 ||
+	    cr->cr_uid == le16dec(em->em_sbraw + EXT2_SB_DEF_RESUID) ||
+	    kcred_groupmember(cr, le16dec(em->em_sbraw + EXT2_SB_DEF_RESGID));
+}
+
+/*
  * Allocate up to want (>= 1) contiguous blocks, the first as close after
- * goal as possible.  ENOSPC if the file system is full.
+ * goal as possible.  ENOSPC if the file system is full (for callers who
+ * may not use the reserve: when only the reserve is left).
  */
 int
 ext2_alloc_blocks(struct ext2_mount *em, uint64_t goal, uint64_t want,
     uint64_t *startp, uint64_t *countp)
 {
 	uint32_t g0, g, i, from;
+	uint64_t nfree;
 	int error = 0;
 
 	KASSERT(want > 0);
@@ -281,6 +301,14 @@ ext2_alloc_blocks(struct ext2_mount *em, uint64_t goal, uint64_t want,
 	    em->em_sb.s_blocks_per_group);
 	mutex_enter(&em->em_lock);
 	*countp = 0;
+	if (em->em_sb.s_r_blocks_count != 0 && !ext2_may_use_reserve(em)) {
+		nfree = ext2_free_blocks_total(em);
+		if (nfree <= em->em_sb.s_r_blocks_count) {
+			mutex_exit(&em->em_lock);
+			return ENOSPC;
+		}
+		want = MIN(want, nfree - em->em_sb.s_r_blocks_count);
+	}
 	/* Group g0 from the goal, the others whole, g0 again from 0. */
 	for (i = 0; i <= em->em_ngroups && *countp == 0 && error == 0; i++) {
 		g = (g0 + i) % em->em_ngroups;

@@ -20,6 +20,9 @@
  * do not change the hashes it holds.  A linear directory whose one
  * block is full is indexed (ext2_htree_make), as Linux does.
  * Inline-data directories are not changed (EOPNOTSUPP).
+ *
+ * Every change of a linear directory's names tells its in-memory name
+ * index (ext2_dcache.c) which block the name went into or left.
  */
 #include <sys/systm.h>
 #include <sys/buf.h>
@@ -115,10 +118,11 @@ corrupt:
 	    dp->en_ino, off);
 }
 
-/* Try to place the entry in blk; *donep if it was. */
+/* Try to place the entry in blk; *donep if it was, at *offp (if asked). */
 int
 ext2_dir_add_block(struct ext2_node *dp, struct buf *bp, const char *name,
-    size_t namelen, uint32_t ino, enum vtype type, bool *donep)
+    size_t namelen, uint32_t ino, enum vtype type, bool *donep,
+    uint32_t *offp)
 {
 	struct ext2_mount *em = dp->en_mount;
 	uint8_t *blk = bp->b_data;
@@ -145,6 +149,8 @@ ext2_dir_add_block(struct ext2_node *dp, struct buf *bp, const char *name,
 		    namelen, type);
 		ext2_dir_block_done(dp, bp, tail);
 		*donep = true;
+		if (offp != NULL)
+			*offp = off;
 		return 0;
 	}
 	return 0;
@@ -204,12 +210,13 @@ ext2_dir_add(struct ext2_node *dp, const char *name, size_t namelen,
 {
 	struct ext2_mount *em = dp->en_mount;
 	uint64_t nblocks, lblk;
+	uint32_t off;
 	struct buf *bp;
 	bool done = false;
 	int error;
 
-	if (dp->en_inline != NULL)
-		return EOPNOTSUPP;
+	if (dp->en_inline != NULL && (error = ext2_uninline(dp)) != 0)
+		return error;
 	nblocks = (uint64_t)dp->en_size >> em->em_bshift;
 	if ((dp->en_di.di_flags & EXT2_INDEX_FL) && nblocks > 1 &&
 	    (em->em_sb.s_feature_compat & EXT2_FEATURE_COMPAT_DIR_INDEX)) {
@@ -227,8 +234,10 @@ ext2_dir_add(struct ext2_node *dp, const char *name, size_t namelen,
 		if (bp == NULL)
 			continue;
 		error = ext2_dir_add_block(dp, bp, name, namelen, ino, type,
-		    &done);
-		if (!done)
+		    &done, &off);
+		if (done)
+			ext2_dcache_add(dp, name, namelen, lblk, off);
+		else
 			brelse(bp);
 		if (error != 0)
 			return error;
@@ -248,8 +257,11 @@ ext2_dir_add(struct ext2_node *dp, const char *name, size_t namelen,
 		return EFBIG;
 	if ((error = ext2_dir_newblock(dp, nblocks, &bp)) != 0)
 		return error;
-	error = ext2_dir_add_block(dp, bp, name, namelen, ino, type, &done);
-	if (!done)
+	error = ext2_dir_add_block(dp, bp, name, namelen, ino, type, &done,
+	    &off);
+	if (done)
+		ext2_dcache_add(dp, name, namelen, nblocks, off);
+	else
 		brelse(bp);
 	ext2_node_setsize(dp, (int64_t)((nblocks + 1) << em->em_bshift));
 	if (error == 0)
@@ -258,45 +270,83 @@ ext2_dir_add(struct ext2_node *dp, const char *name, size_t namelen,
 }
 
 /*
- * Find name in dp: the block (busy, in *bpp), the offset of its record
- * and of the record before it (UINT32_MAX if first).  ENOENT if absent.
+ * Find name in block bp of dp: the offset of its record and of the
+ * record before it (UINT32_MAX if first).  ENOENT if absent.
+ */
+static int
+ext2_dir_find_block(struct ext2_node *dp, struct buf *bp, const char *name,
+    size_t namelen, uint32_t *offp, uint32_t *prevp, bool *tailp)
+{
+	uint32_t off, prev = UINT32_MAX, len;
+	struct ext2_dirent de;
+	int error;
+
+	len = ext2_dir_usable(dp, bp->b_data, tailp);
+	for (off = 0; off < len; prev = off, off += de.d_reclen) {
+		if ((error = ext2_dirw_get(dp, bp->b_data, len, off, &de)) != 0)
+			return error;
+		if (de.d_ino != 0 && de.d_namelen == namelen &&
+		    memcmp((uint8_t *)bp->b_data + off + EXT2_DIRENT_HDR, name,
+		    namelen) == 0) {
+			*offp = off;
+			*prevp = prev;
+			return 0;
+		}
+	}
+	return ENOENT;
+}
+
+/*
+ * Find name in dp: the block (busy, in *bpp, its number in *lblkp) and
+ * offsets as ext2_dir_find_block.  An htree, or a linear directory with
+ * a name index (ext2_dcache.c), is searched in the block the index
+ * names only.
  */
 static int
 ext2_dir_find(struct ext2_node *dp, const char *name, size_t namelen,
-    struct buf **bpp, uint32_t *offp, uint32_t *prevp, bool *tailp)
+    struct buf **bpp, uint64_t *lblkp, uint32_t *offp, uint32_t *prevp,
+    bool *tailp)
 {
 	struct ext2_mount *em = dp->en_mount;
-	uint64_t nblocks = (uint64_t)dp->en_size >> em->em_bshift, lblk;
-	uint32_t off, prev, len;
-	struct ext2_dirent de;
+	uint64_t nblocks, lblk = 0;
+	uint32_t ino;
 	struct buf *bp;
 	int error;
 
-	if (dp->en_inline != NULL)
-		return EOPNOTSUPP;
-	for (lblk = 0; lblk < nblocks; lblk++) {
+	if (dp->en_inline != NULL && (error = ext2_uninline(dp)) != 0)
+		return error;
+	nblocks = (uint64_t)dp->en_size >> em->em_bshift;
+	/* "." and ".." of an htree sit in block 0, outside the hashes. */
+	if ((dp->en_di.di_flags & EXT2_INDEX_FL) && nblocks > 1 &&
+	    (em->em_sb.s_feature_compat & EXT2_FEATURE_COMPAT_DIR_INDEX) &&
+	    !(name[0] == '.' && (namelen == 1 || (namelen == 2 &&
+	    name[1] == '.'))))
+		error = ext2_htree_lookup(dp, name, namelen, &ino, &lblk);
+	else if (!(dp->en_di.di_flags & EXT2_INDEX_FL))
+		error = ext2_dcache_lookup(dp, name, namelen, &ino, &lblk);
+	else
+		error = EAGAIN;
+	if (error == 0)
+		nblocks = lblk + 1;	/* just the block an index names */
+	else if (error == EAGAIN || error == EOPNOTSUPP)
+		lblk = 0;		/* no index: scan */
+	else
+		return error;
+	for (; lblk < nblocks; lblk++) {
 		if ((error = ext2_dir_read_block(dp, lblk, &bp)) != 0)
 			return error;
 		if (bp == NULL)
 			continue;
-		len = ext2_dir_usable(dp, bp->b_data, tailp);
-		prev = UINT32_MAX;
-		for (off = 0; off < len; prev = off, off += de.d_reclen) {
-			if ((error = ext2_dirw_get(dp, bp->b_data, len, off,
-			    &de)) != 0) {
-				brelse(bp);
-				return error;
-			}
-			if (de.d_ino != 0 && de.d_namelen == namelen &&
-			    memcmp((uint8_t *)bp->b_data + off +
-			    EXT2_DIRENT_HDR, name, namelen) == 0) {
-				*bpp = bp;
-				*offp = off;
-				*prevp = prev;
-				return 0;
-			}
+		error = ext2_dir_find_block(dp, bp, name, namelen, offp, prevp,
+		    tailp);
+		if (error == 0) {
+			*bpp = bp;
+			*lblkp = lblk;
+			return 0;
 		}
 		brelse(bp);
+		if (error != ENOENT)
+			return error;
 	}
 	return ENOENT;
 }
@@ -307,14 +357,17 @@ ext2_dir_remove(struct ext2_node *dp, const char *name, size_t namelen)
 {
 	struct ext2_dirent de, pde;
 	uint32_t off, prev;
+	uint64_t lblk;
 	struct buf *bp;
 	uint8_t *blk;
 	bool tail;
 	int error;
 
-	error = ext2_dir_find(dp, name, namelen, &bp, &off, &prev, &tail);
+	error = ext2_dir_find(dp, name, namelen, &bp, &lblk, &off, &prev,
+	    &tail);
 	if (error != 0)
 		return error;
+	ext2_dcache_remove(dp, name, namelen, lblk, off);
 	blk = bp->b_data;
 	ext2_dirent_decode(blk + off, dp->en_mount->em_filetype, &de);
 	if (prev == UINT32_MAX)
@@ -334,12 +387,14 @@ ext2_dir_setino(struct ext2_node *dp, const char *name, size_t namelen,
     uint32_t ino, enum vtype type)
 {
 	uint32_t off, prev;
+	uint64_t lblk;
 	struct buf *bp;
 	uint8_t *blk;
 	bool tail;
 	int error;
 
-	error = ext2_dir_find(dp, name, namelen, &bp, &off, &prev, &tail);
+	error = ext2_dir_find(dp, name, namelen, &bp, &lblk, &off, &prev,
+	    &tail);
 	if (error != 0)
 		return error;
 	blk = bp->b_data;
@@ -355,7 +410,7 @@ int
 ext2_dir_isempty(struct ext2_node *dp)
 {
 	struct ext2_mount *em = dp->en_mount;
-	uint64_t nblocks = (uint64_t)dp->en_size >> em->em_bshift, lblk;
+	uint64_t nblocks, lblk;
 	struct ext2_dirent de;
 	uint32_t off, len;
 	struct buf *bp;
@@ -363,8 +418,10 @@ ext2_dir_isempty(struct ext2_node *dp)
 	bool tail;
 	int error = 0;
 
-	if (dp->en_inline != NULL)
-		return EOPNOTSUPP;
+	/* (rmdir of an inline directory: a block made and freed again.) */
+	if (dp->en_inline != NULL && (error = ext2_uninline(dp)) != 0)
+		return error;
+	nblocks = (uint64_t)dp->en_size >> em->em_bshift;
 	for (lblk = 0; lblk < nblocks && error == 0; lblk++) {
 		if ((error = ext2_dir_read_block(dp, lblk, &bp)) != 0)
 			return error;
@@ -497,6 +554,7 @@ ext2_dir_unindex(struct ext2_node *dp)
 	struct buf *bp;
 	int error;
 
+	ext2_dcache_drop(dp);	/* index blocks become name blocks */
 	if ((error = ext2_bmap_blocks(dp, 0, &map)) != 0)
 		return error;
 	if (map.bm_flags & (BMAP_HOLE | BMAP_UNWRITTEN))

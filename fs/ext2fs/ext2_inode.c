@@ -14,11 +14,21 @@
 int
 ext2_bread(struct ext2_mount *em, uint64_t pblk, struct buf **bpp)
 {
+	const uint8_t *rec;
+	int error;
+
 	if (pblk >= em->em_sb.s_blocks_count)
 		return FS_CORRUPT(EXT2_FSNAME, "block %llu beyond the end",
 		    (unsigned long long)pblk);
-	return bread(em->em_dev, pblk << em->em_bshift, em->em_bsize, bpp);
+	error = bread(em->em_dev, pblk << em->em_bshift, em->em_bsize, bpp);
+	/* A read-only mount sees what journal recovery made of it. */
+	if (error == 0 && (rec = ext2_jovl_find(em, pblk)) != NULL)
+		memcpy((*bpp)->b_data, rec, em->em_bsize);
+	return error;
 }
+
+/* Inode table blocks read ahead of an inode's (ext2_inode_read). */
+#define EXT2_INODE_RA	15
 
 /* May a directory entry name inode ino? (Not a reserved inode.) */
 bool
@@ -28,18 +38,31 @@ ext2_ino_valid(const struct ext2_mount *em, uint32_t ino)
 	    (ino >= em->em_sb.s_first_ino && ino <= em->em_sb.s_inodes_count);
 }
 
-/* Copy inode ino's raw bytes into en->en_raw. */
+/*
+ * Copy inode ino's raw bytes into en->en_raw.  A block of the inode
+ * table read from the device brings the next ones of the same table
+ * with it (as Linux's inode_readahead_blks): listing or copying a
+ * directory loads its inodes in table order.
+ */
 static int
 ext2_inode_read(struct ext2_mount *em, uint32_t ino, uint8_t *raw)
 {
 	uint32_t ipg = em->em_sb.s_inodes_per_group;
 	uint32_t group = (ino - 1) / ipg;
 	uint64_t byte = (uint64_t)((ino - 1) % ipg) * em->em_isize;
+	uint64_t tblocks = ((uint64_t)ipg * em->em_isize) >> em->em_bshift;
+	uint64_t pblk = em->em_gds[group].gd_inode_table +
+	    (byte >> em->em_bshift);
+	uint64_t nra = MIN(EXT2_INODE_RA, tblocks - 1 - (byte >> em->em_bshift));
 	struct buf *bp;
 	int error;
 
-	error = ext2_bread(em, em->em_gds[group].gd_inode_table +
-	    (byte >> em->em_bshift), &bp);
+	/* Bring the cluster in (a no-op if cached); errors: ext2_bread's. */
+	if (nra > 0 && pblk + nra < em->em_sb.s_blocks_count &&
+	    breadn(em->em_dev, pblk << em->em_bshift, em->em_bsize, (int)nra,
+	    &bp) == 0)
+		brelse(bp);
+	error = ext2_bread(em, pblk, &bp);
 	if (error != 0)
 		return error;
 	memcpy(raw, (uint8_t *)bp->b_data + (byte & (em->em_bsize - 1)),
@@ -83,7 +106,7 @@ ext2_inode_check(struct ext2_node *en)
 	    (di->di_extra_isize & 3) != 0))
 		return FS_CORRUPT(EXT2_FSNAME, "inode %u: extra size %u",
 		    en->en_ino, di->di_extra_isize);
-	if (di->di_links == 0)
+	if (di->di_links == 0 && !em->em_oscan)
 		return FS_CORRUPT(EXT2_FSNAME,
 		    "inode %u: in use but link count is 0", en->en_ino);
 	if ((en->en_type = vtype_from_mode(di->di_mode)) == VNON)
@@ -149,6 +172,7 @@ out_free:
 void
 ext2_node_free(struct ext2_node *en)
 {
+	ext2_dcache_drop(en);
 	if (en->en_inline != NULL)
 		kmem_free(en->en_inline, en->en_inlinelen);
 	if (en->en_raw != NULL)

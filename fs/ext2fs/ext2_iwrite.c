@@ -38,6 +38,17 @@ ext2_node_redecode(struct ext2_node *en)
 	ext2_dinode_decode(en->en_raw, en->en_mount->em_isize, &en->en_di);
 }
 
+/* An empty extent tree root in i_block (ib: EXT2_I_BLOCK_SIZE bytes). */
+void
+ext4_ext_root_init(uint8_t *ib)
+{
+	le16enc(ib + 0, EXT4_EXT_MAGIC);
+	le16enc(ib + 2, 0);
+	le16enc(ib + 4, (EXT2_I_BLOCK_SIZE - EXT4_EXT_HDR_SIZE) /
+	    EXT4_EXT_ENTRY_SIZE);
+	le16enc(ib + 6, 0);
+}
+
 /* Checksum the raw inode and copy it into the inode table. */
 int
 ext2_node_write(struct ext2_node *en)
@@ -50,15 +61,20 @@ ext2_node_write(struct ext2_node *en)
 	int error;
 
 	KASSERT(em->em_writable);
-	if (em->em_metacsum)
-		ext2_inode_csum_set(em, en->en_raw, en->en_csum_seed);
-	ext2_node_redecode(en);
 	error = ext2_bread(em, em->em_gds[group].gd_inode_table +
 	    (byte >> em->em_bshift), &bp);
 	if (error != 0)
 		return error;
+	/* An orphan's chain link may change under us: stamp it and copy
+	 * the inode with the chain held still (ext2_orphan.c). */
+	mutex_enter(&em->em_olock);
+	ext2_orphan_istamp(en);
+	if (em->em_metacsum)
+		ext2_inode_csum_set(em, en->en_raw, en->en_csum_seed);
+	ext2_node_redecode(en);
 	memcpy((uint8_t *)bp->b_data + (byte & (em->em_bsize - 1)),
 	    en->en_raw, em->em_isize);
+	mutex_exit(&em->em_olock);
 	bdwrite(bp);
 	return 0;
 }
@@ -233,11 +249,7 @@ ext2_node_init(struct ext2_mount *em, uint32_t ino, uint16_t mode,
 	if (extents && (em->em_sb.s_feature_incompat &
 	    EXT4_FEATURE_INCOMPAT_EXTENTS)) {
 		le32enc(raw + EXT2_I_FLAGS, EXT4_EXTENTS_FL);
-		le16enc(ib + 0, EXT4_EXT_MAGIC);
-		le16enc(ib + 2, 0);
-		le16enc(ib + 4, (EXT2_I_BLOCK_SIZE - EXT4_EXT_HDR_SIZE) /
-		    EXT4_EXT_ENTRY_SIZE);
-		le16enc(ib + 6, 0);
+		ext4_ext_root_init(ib);
 	}
 	/* Times through the setter, which knows what fits. */
 	memset(&tmp, 0, sizeof(tmp));

@@ -36,6 +36,8 @@ static void
 ext2_mount_free(struct ext2_mount *em)
 {
 	ext2_super_free(em);
+	ext2_jovl_free(em);
+	ext2_orphan_fini(em);
 	mutex_destroy(&em->em_lock);
 	kmem_free(em, sizeof(*em));
 }
@@ -60,9 +62,16 @@ ext2_vfs_mount(struct mount *mp, struct blkdev *dev, const char *opts)
 		kmem_free(em, sizeof(*em));
 		return error;
 	}
+	if ((error = ext2_orphan_init(em)) != 0) {
+		mutex_destroy(&em->em_lock);
+		kmem_free(em, sizeof(*em));
+		return error;
+	}
 	em->em_mp = mp;
 	em->em_dev = dev;
 	error = ext2_super_load(em, opts, (mp->mnt_flag & MNT_RDONLY) != 0);
+	if (error == 0)
+		ext2_orphan_load(em);
 	if (error == 0 && !(mp->mnt_flag & MNT_RDONLY))
 		error = ext2_rw_start(em);
 	if (error != 0) {
@@ -74,6 +83,8 @@ ext2_vfs_mount(struct mount *mp, struct blkdev *dev, const char *opts)
 	mp->mnt_data = em;
 	mp->mnt_fsid = ((uint64_t)le32dec(em->em_sb.s_uuid) << 32) |
 	    le32dec(em->em_sb.s_uuid + 12);
+	if (em->em_writable)
+		ext2_orphan_cleanup(em);
 	return 0;
 }
 

@@ -11,12 +11,14 @@
  *	  file grows by setting its size: the new range is a hole.
  *	- A file whose link count reaches 0 keeps its inode and blocks
  *	  until its vnode is reclaimed (it may still be open): inactive
- *	  asks for the recycle, reclaim frees.  No on-disk orphan list is
- *	  kept: a crash in between leaves the inode for e2fsck.
+ *	  asks for the recycle, reclaim frees.  Meanwhile it is on the
+ *	  on-disk orphan list (ext2_orphan.c), which the next read-write
+ *	  mount or e2fsck empties after a crash.
  *	- A new inode is written with its link count set before its entry
  *	  is added; if the entry cannot be added, its count goes back to 0
  *	  and the release path frees it.
- * Inline-data files and directories are not changed (EOPNOTSUPP).
+ * Inline-data files and directories get a block before their first
+ * change (ext2_uninline.c); inline symlinks never change.
  */
 #include <sys/systm.h>
 #include <sys/kmem.h>
@@ -69,8 +71,8 @@ ext2_setsize(struct vnode *vp, int64_t size)
 		return EISDIR;
 	if (en->en_type != VREG)
 		return EINVAL;
-	if (en->en_inline != NULL)
-		return EOPNOTSUPP;
+	if (en->en_inline != NULL && (error = ext2_uninline(en)) != 0)
+		return error;
 	if (size < 0)
 		return EINVAL;
 	if (size > ext2_maxfilesize(em, (en->en_di.di_flags &
@@ -107,8 +109,8 @@ ext2_write(struct vnode *vp, struct uio *uio, int ioflag)
 		return EISDIR;
 	if (en->en_type != VREG)
 		return EINVAL;
-	if (en->en_inline != NULL)
-		return EOPNOTSUPP;
+	if (en->en_inline != NULL && (error = ext2_uninline(en)) != 0)
+		return error;
 	if (ioflag & IO_APPEND)
 		uio->uio_offset = en->en_size;
 	if (uio->uio_resid == 0)
@@ -208,8 +210,8 @@ ext2_newnode(struct vnode *dvp, struct componentname *cnp,
 
 	if (dp->en_di.di_links == 0)
 		return ENOENT;
-	if (dp->en_inline != NULL)
-		return EOPNOTSUPP;
+	if (dp->en_inline != NULL && (error = ext2_uninline(dp)) != 0)
+		return error;
 	error = ext2_dir_lookup(dp, cnp->cn_nameptr, cnp->cn_namelen, &probe);
 	if (error == 0)
 		return EEXIST;
@@ -477,6 +479,8 @@ ext2_node_release(struct ext2_node *en)
 		error = ext2_btrunc(en, 0);
 	if (error == 0)
 		error = ext2_release_xattr(en);
+	if (error == 0)
+		error = ext2_orphan_remove(en);
 	if (error != 0) {
 		printf("ext2fs: inode %u: not freed (error %d); run e2fsck\n",
 		    en->en_ino, error);

@@ -3,8 +3,9 @@
  * rmdir and rename (replacing a target, moving directories with their
  * ".." and the link counts of both parents, RENAME_EXCHANGE).
  *
- * A name removed drops one link; at 0 the vnode is recycled when its
- * last reference goes and the inode freed then (ext2_wnops.c).  With
+ * A name removed drops one link; at 0 the inode goes on the on-disk
+ * orphan list (ext2_orphan.c), the vnode is recycled when its last
+ * reference goes and the inode freed then (ext2_wnops.c).  With
  * dir_nlink a directory whose count overflowed stays at 1.
  */
 #include <sys/systm.h>
@@ -20,6 +21,7 @@ ext2_droplink(struct vnode *vp, bool dir)
 
 	if (dir || en->en_di.di_links <= 1) {
 		ext2_node_setlinks(en, 0);
+		ext2_orphan_add(en);	/* until the vnode goes */
 		vrecycle_later(vp);
 	} else
 		ext2_node_setlinks(en, en->en_di.di_links - 1);
@@ -133,9 +135,14 @@ ext2_rename(struct vnode *fdvp, struct componentname *fcnp, struct vnode *fvp,
 
 	if (flags & ~(uint32_t)RENAME_EXCHANGE)
 		return EINVAL;
-	if (fdp->en_inline != NULL || tdp->en_inline != NULL ||
-	    (isdir && fn->en_inline != NULL))
-		return EOPNOTSUPP;
+	/* Inline directories get a block first (ext2_uninline.c). */
+	if (fdp->en_inline != NULL && (error = ext2_uninline(fdp)) != 0)
+		return error;
+	if (tdp->en_inline != NULL && (error = ext2_uninline(tdp)) != 0)
+		return error;
+	if (isdir && fn->en_inline != NULL &&
+	    (error = ext2_uninline(fn)) != 0)
+		return error;
 	if (tdp->en_di.di_links == 0)
 		return ENOENT;
 	if (flags & RENAME_EXCHANGE)

@@ -11,8 +11,8 @@
  * is written.  Backup superblocks and descriptors are not touched (as
  * Linux leaves them, e2fsck only uses them for recovery).
  *
- * The journal, if any, is neither replayed nor written: a file system
- * that needs recovery is refused read-write, and one with a clean
+ * The journal, if any, is not written: a file system that needs
+ * recovery is replayed first (ext2_jrecover.c), and one with a clean
  * journal is written around it (its contents stay consistent because
  * nothing refers to the journal's past transactions once it is clean).
  */
@@ -36,8 +36,8 @@
 	EXT4_FEATURE_RO_COMPAT_HUGE_FILE | EXT4_FEATURE_RO_COMPAT_GDT_CSUM | \
 	EXT4_FEATURE_RO_COMPAT_DIR_NLINK | EXT4_FEATURE_RO_COMPAT_EXTRA_ISIZE | \
 	EXT4_FEATURE_RO_COMPAT_METADATA_CSUM)
-/* The incompat features it writes (inline data inodes are refused one
- * by one, with EOPNOTSUPP). */
+/* The incompat features it writes (inline data is moved to a block
+ * before a change: ext2_uninline.c). */
 #define EXT2_INCOMPAT_WRITABLE (EXT2_FEATURE_INCOMPAT_FILETYPE | \
 	EXT2_FEATURE_INCOMPAT_META_BG | EXT4_FEATURE_INCOMPAT_EXTENTS | \
 	EXT4_FEATURE_INCOMPAT_64BIT | EXT4_FEATURE_INCOMPAT_FLEX_BG | \
@@ -91,13 +91,15 @@ ext2_rw_check(struct ext2_mount *em)
 	const struct ext2_super *sb = &em->em_sb;
 	uint32_t bad;
 
-	if (sb->s_feature_incompat & EXT3_FEATURE_INCOMPAT_RECOVER) {
-		printf("ext2fs: %s: the journal needs recovery, which is not "
-		    "implemented; mount read-only or run e2fsck\n",
-		    em->em_dev->bd_name);
+	if ((sb->s_feature_incompat & EXT3_FEATURE_INCOMPAT_RECOVER) &&
+	    em->em_norecovery) {
+		printf("ext2fs: %s: the journal needs recovery, refused by "
+		    "-o norecovery; mount read-only\n", em->em_dev->bd_name);
 		return EROFS;
 	}
-	if ((bad = sb->s_feature_incompat & ~EXT2_INCOMPAT_WRITABLE) != 0)
+	/* needs_recovery: ext2_journal_recover replays it after this. */
+	if ((bad = sb->s_feature_incompat & ~(EXT2_INCOMPAT_WRITABLE |
+	    EXT3_FEATURE_INCOMPAT_RECOVER)) != 0)
 		return ext2_rw_refuse(em, bad, false);
 	if ((bad = sb->s_feature_ro_compat & ~EXT2_RO_COMPAT_WRITABLE) != 0)
 		return ext2_rw_refuse(em, bad, true);
@@ -126,6 +128,7 @@ ext2_sb_write(struct ext2_mount *em)
 	le32enc(raw + EXT2_SB_FREEI, (uint32_t)ifree);
 	getnanotime(&now);
 	le32enc(raw + EXT2_SB_WTIME, (uint32_t)now.tv_sec);
+	ext2_orphan_sbstamp(em, raw);
 	if (em->em_metacsum)
 		ext2_super_csum_set(raw);
 	/* Not ext2_super_decode: em_sb is read without the lock. */

@@ -373,22 +373,14 @@ ext2_xattr_parse(const char *fullname, uint8_t *indexp, const char **sufp)
  * XATTR_CREATE, XATTR_REPLACE.  The caller writes the inode.
  */
 static int
-ext2_xattr_change(struct ext2_node *en, const char *fullname,
+ext2_xattr_change_ix(struct ext2_node *en, uint8_t index, const char *suf,
     const void *value, size_t size, int flags)
 {
 	struct ext2_xset xs = { NULL, 0 };
 	struct ext2_xattr *x = NULL;
-	const char *suf;
 	uint32_t refs, i;
-	uint8_t index;
 	int error;
 
-	if (!en->en_mount->em_writable)
-		return EROFS;
-	if (en->en_di.di_flags & EXT4_INLINE_DATA_FL)
-		return EOPNOTSUPP;
-	if ((error = ext2_xattr_parse(fullname, &index, &suf)) != 0)
-		return error;
 	if (size > en->en_mount->em_bsize)
 		return ENOSPC;
 	if ((error = ext2_xset_load(en, &xs, &refs)) != 0)
@@ -439,6 +431,34 @@ ext2_xattr_change(struct ext2_node *en, const char *fullname,
 out:
 	ext2_xset_free(&xs);
 	return error;
+}
+
+static int
+ext2_xattr_change(struct ext2_node *en, const char *fullname,
+    const void *value, size_t size, int flags)
+{
+	const char *suf;
+	uint8_t index;
+	int error;
+
+	if (!en->en_mount->em_writable)
+		return EROFS;
+	if ((error = ext2_xattr_parse(fullname, &index, &suf)) != 0)
+		return error;
+	/* The inline data shares the attribute area: move it out first. */
+	if (en->en_inline != NULL && (error = ext2_uninline(en)) != 0)
+		return error;
+	if (en->en_di.di_flags & EXT4_INLINE_DATA_FL)
+		return EOPNOTSUPP;
+	return ext2_xattr_change_ix(en, index, suf, value, size, flags);
+}
+
+/* ext2_uninline: the inline data's attribute goes (ENOATTR if none). */
+int
+ext2_xattr_remove_system_data(struct ext2_node *en)
+{
+	return ext2_xattr_change_ix(en, EXT2_XATTR_INDEX_SYSTEM, "data",
+	    NULL, 0, 0);
 }
 
 int

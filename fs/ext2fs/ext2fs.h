@@ -25,12 +25,16 @@
  * superblock and descriptor writes), ext2_alloc.c (bitmaps),
  * ext2_inode.c / ext2_iwrite.c (inodes), ext2_bmap.c (block maps),
  * ext2_extent.c / ext2_ind.c (allocating and truncating), ext2_dir.c /
- * ext2_dirw.c (directories), ext2_htree.c / ext2_htree_add.c (hash
+ * ext2_dirw.c (directories), ext2_dcache.c (in-memory name index of
+ * linear directories), ext2_htree.c / ext2_htree_add.c (hash
  * index), ext2_xattr.c / ext2_xattr_w.c (xattrs), ext2_csum.c,
- * ext2_vnops.c / ext2_wnops.c, ext2_vfsops.c.
+ * ext2_vnops.c / ext2_wnops.c, ext2_vfsops.c; journal recovery in
+ * ext2_journal.c / ext2_jpass.c (jbd2, jbd2_fmt.h) and ext2_jrecover.c
+ * (replay home on a read-write mount, into an in-memory overlay of
+ * recovered blocks on a read-only one).
  *
- * Not yet: journal replay and journalling (a file system that needs
- * recovery mounts read-only only; writes are not crash-safe), an
+ * Not yet: journalling (writes do not go through the journal, so they
+ * are not crash-safe; recovery of a journal left by Linux is done), an
  * on-disk orphan list (an inode unlinked while open is freed when its
  * vnode goes), changing inline-data inodes, quota, bigalloc, ea_inode,
  * encryption and casefolding (the last four are refused at mount with
@@ -46,8 +50,12 @@
 #include "fs/ext2fs/ext2_fmt.h"
 
 struct buf;
+struct hashidx;
+struct ext2_jovl;
 
 #define EXT2_FSNAME		"ext2fs"	/* for FS_CORRUPT messages */
+/* b_fsflags: a directory block whose checksum was verified. */
+#define EXT2_BF_DIRCHECKED	0x01
 /* Longest symlink target we read (PATH_MAX includes the NUL). */
 #define EXT2_MAXSYMLINK		(PATH_MAX - 1)
 /* Most htree levels below the root (largedir: 2, else 1). */
@@ -58,6 +66,8 @@ struct buf;
  * Locks protecting fields: I = immutable after mount; a = em_lock (the
  * superblock's free counts and ro_compat word, the descriptors).
  */
+TAILQ_HEAD(ext2_onodes, ext2_node);
+
 struct ext2_mount {
 	struct mount	*em_mp;		/* [I] VFS mount */
 	struct blkdev	*em_dev;	/* [I] device */
@@ -85,10 +95,22 @@ struct ext2_mount {
 	bool		 em_writable;	/* [I] mounted read-write */
 	uint16_t	 em_origstate;	/* [a] s_state to leave at unmount */
 	struct kmutex	 em_lock;	/* the [a] fields, the bitmaps */
+	struct kmutex	 em_olock;	/* the orphan list [o] (a leaf) */
+	uint32_t	 em_ohead;	/* [o] s_last_orphan */
+	struct ext2_onodes em_orphans;	/* [o] its nodes, head first */
+	bool		 em_oscan;	/* loading the chain at mount: an
+					   inode with no links may load */
 	uint32_t	 em_gen;	/* [a] next inode generation */
 	int		 em_lost;	/* [a] error of a change no caller
 					   could be told of (reported by the
 					   next sync), 0 if none */
+	uint64_t	 em_dcbytes;	/* (atomic) memory of the directory
+					   name indexes (ext2_dcache.c) */
+	/* Journal recovery (ext2_jrecover.c). */
+	bool		 em_jdone;	/* [I] recovery done (or tried) */
+	bool		 em_norecovery;	/* [I] -o norecovery / noload */
+	struct ext2_jovl *em_jovl;	/* [I] recovered blocks of a read-only
+					   mount, NULL if none */
 };
 
 #define VFS_TO_EXT2(mp)	((struct ext2_mount *)(mp)->mnt_data)
@@ -110,6 +132,12 @@ struct ext2_node {
 	uint32_t	 en_csum_seed;	/* [I] per-inode crc32c seed */
 	uint8_t		*en_inline;	/* [I] inline data or NULL */
 	uint32_t	 en_inlinelen;	/* [I] bytes at en_inline */
+	struct hashidx	*en_dcache;	/* name index of a linear directory,
+					   or NULL (ext2_dcache.c) */
+	/* The on-disk orphan list (ext2_orphan.c), [o] = em_olock. */
+	TAILQ_ENTRY(ext2_node) en_olink; /* [o] on em_orphans */
+	uint32_t	 en_onext;	/* [o] next inode of the chain */
+	bool		 en_orphan;	/* [o] on the chain */
 };
 
 /* A mapping of logical blocks (ext2_bmap_blocks). */
@@ -147,6 +175,14 @@ extern const struct vnodeops ext2_vnodeops;
 int	ext2_super_load(struct ext2_mount *em, const char *opts, bool rdonly);
 void	ext2_super_free(struct ext2_mount *em);
 bool	ext2_bg_has_super(const struct ext2_mount *em, uint32_t group);
+
+/* ext2_jrecover.c: journal recovery and the read-only overlay. */
+int	ext2_journal_recover(struct ext2_mount *em, const char *opts,
+	    bool rdonly);
+const uint8_t *ext2_jovl_find(const struct ext2_mount *em, uint64_t pblk);
+void	ext2_jovl_sb(const struct ext2_mount *em, uint8_t *raw);
+int	ext2_jovl_read(struct ext2_node *en, struct uio *uio);
+void	ext2_jovl_free(struct ext2_mount *em);
 
 /* ext2_csum.c */
 uint32_t ext2_inode_csum_seed(const struct ext2_mount *em, uint32_t ino,
@@ -186,8 +222,21 @@ int	ext2_dir_lookup(struct ext2_node *dp, const char *name, size_t namelen,
 int	ext2_dir_readdir(struct ext2_node *dp, struct uio *uio, int *eofp);
 int	ext2_dir_scan(struct ext2_node *dp, const uint8_t *recs, uint32_t len,
 	    const char *name, size_t namelen, uint32_t *inop);
+int	ext2_dir_match(struct ext2_node *dp, const uint8_t *blk, uint32_t off,
+	    const char *name, size_t namelen, uint32_t *inop);
 int	ext2_dir_read_block(struct ext2_node *dp, uint64_t lblk,
 	    struct buf **bpp);
+int	ext2_dir_read_next(struct ext2_node *dp, uint64_t *lblkp,
+	    uint64_t last, struct buf **bpp);
+
+/* ext2_dcache.c: the name index of linear directories. */
+int	ext2_dcache_lookup(struct ext2_node *dp, const char *name,
+	    size_t namelen, uint32_t *inop, uint64_t *lblkp);
+void	ext2_dcache_add(struct ext2_node *dp, const char *name, size_t namelen,
+	    uint64_t lblk, uint32_t off);
+void	ext2_dcache_remove(struct ext2_node *dp, const char *name,
+	    size_t namelen, uint64_t lblk, uint32_t off);
+void	ext2_dcache_drop(struct ext2_node *dp);
 
 /* The path of an htree insertion (ext2_htree_path). */
 struct ext2_dxpath {
@@ -204,7 +253,7 @@ struct ext2_dxpath {
 
 /* ext2_htree.c */
 int	ext2_htree_lookup(struct ext2_node *dp, const char *name,
-	    size_t namelen, uint32_t *inop);
+	    size_t namelen, uint32_t *inop, uint64_t *leafp);
 int	ext2_dx_hash(const struct ext2_mount *em, int version,
 	    const char *name, size_t len, uint32_t *hashp, uint32_t *minorp);
 int	ext2_htree_path(struct ext2_node *dp, const char *name,
@@ -237,6 +286,15 @@ int	ext2_gd_commit(struct ext2_mount *em, uint32_t g);
 uint64_t ext2_gdblock_loc(const struct ext2_mount *em, uint32_t i);
 void	ext2_feature_ro_set(struct ext2_mount *em, uint32_t bit);
 void	ext2_lost_error(struct ext2_mount *em, int error);
+/* ext2_orphan.c: the on-disk orphan list */
+int	ext2_orphan_init(struct ext2_mount *em);
+void	ext2_orphan_load(struct ext2_mount *em);
+void	ext2_orphan_fini(struct ext2_mount *em);
+void	ext2_orphan_sbstamp(struct ext2_mount *em, uint8_t *sbraw);
+void	ext2_orphan_istamp(struct ext2_node *en);
+void	ext2_orphan_add(struct ext2_node *en);
+int	ext2_orphan_remove(struct ext2_node *en);
+void	ext2_orphan_cleanup(struct ext2_mount *em);
 
 /* ext2_csum.c, setters */
 void	ext2_inode_csum_set(const struct ext2_mount *em, uint8_t *raw,
@@ -262,6 +320,9 @@ void	ext2_node_setlinks(struct ext2_node *en, uint16_t links);
 void	ext2_node_addblocks(struct ext2_node *en, int64_t nblocks);
 void	ext2_node_setflags(struct ext2_node *en, uint32_t flags);
 void	ext2_node_set_iblock(struct ext2_node *en, const uint8_t *iblk);
+void	ext4_ext_root_init(uint8_t *ib);
+/* ext2_uninline.c: inline data moved to a block before a change */
+int	ext2_uninline(struct ext2_node *en);
 int	ext2_node_init(struct ext2_mount *em, uint32_t ino, uint16_t mode,
 	    uint32_t uid, uint32_t gid, bool extents, uint8_t *raw);
 int64_t	ext2_maxfilesize(const struct ext2_mount *em, bool extents);
@@ -303,7 +364,7 @@ int	ext2_dirw_get(struct ext2_node *dp, const uint8_t *recs, uint32_t len,
 	    uint32_t off, struct ext2_dirent *de);
 int	ext2_dir_add_block(struct ext2_node *dp, struct buf *bp,
 	    const char *name, size_t namelen, uint32_t ino, enum vtype type,
-	    bool *donep);
+	    bool *donep, uint32_t *offp);
 int	ext2_dir_newblock(struct ext2_node *dp, uint64_t lblk,
 	    struct buf **bpp);
 
@@ -338,6 +399,7 @@ int	ext2_bmap_alloc(struct vnode *vp, int64_t off, int64_t len,
 int	ext2_setxattr(struct vnode *vp, const char *name, const void *buf,
 	    size_t size, int flags);
 int	ext2_removexattr(struct vnode *vp, const char *name);
+int	ext2_xattr_remove_system_data(struct ext2_node *en);
 
 /* ext2_xattr.c */
 int	ext2_xattr_get(struct ext2_node *en, const char *fullname, void *buf,

@@ -12,6 +12,7 @@
 #define TC_MAXPRINT	60	/* FAIL lines printed; the rest are counted */
 
 int tc_npass, tc_nfail;
+const char *tc_prefix;
 
 void
 tcheck(bool ok, const char *fmt, ...)
@@ -25,6 +26,8 @@ tcheck(bool ok, const char *fmt, ...)
 	if (tc_nfail++ >= TC_MAXPRINT)
 		return;
 	printf("FAIL: ");
+	if (tc_prefix != NULL && tc_prefix[0] != '\0')
+		printf("%s: ", tc_prefix);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 
 extern int tc_npass, tc_nfail;
+/* When set, FAIL lines name it first (the case being tested). */
+extern const char *tc_prefix;
 
 /* Count ok; when false, print "FAIL: " and the message (printf format). */
 void	tcheck(bool ok, const char *fmt, ...)
