@@ -44,13 +44,21 @@ VFSTESTS = $(BUILD)/tests/vfs/vfs_conform $(BUILD)/tests/stress/stress
 TESTBINS = $(BUILD)/tests/unit/ktest_run $(BUILD)/tests/host/hyp_test \
 	   $(VFSTESTS)
 TESTBINS += $(BUILD)/tests/image/fat_read
+TESTBINS += $(BUILD)/tests/image/fat_volume
 TESTBINS += $(BUILD)/tests/image/ext2_read
+TESTBINS += $(BUILD)/tests/image/ext2_dirindex
 TESTBINS += $(BUILD)/tests/image/ext2_write
+TESTBINS += $(BUILD)/tests/image/ext2_journal
 TESTBINS += $(BUILD)/tests/image/sqfs_read
 TESTBINS += $(BUILD)/tests/image/iso_read
 TESTBINS += $(BUILD)/tests/image/part_read
 TESTBINS += $(BUILD)/tests/fault/fault_test
+TESTBINS += $(BUILD)/tests/fault/fault_modes
+TESTBINS += $(BUILD)/tests/fault/crash_long
+TESTBINS += $(BUILD)/tests/fault/tmpfs_nomem
+TESTBINS += $(BUILD)/tests/fuzz/hostile_mem
 TESTBINS += $(BUILD)/tests/fuzz/fuzz_replay
+TESTBINS += $(BUILD)/tests/image/ffs_read
 TESTBINS += $(BUILD)/tests/host/sandbox_test
 
 all: $(BUILD)/libak.a $(BUILD)/libak.so $(BUILD)/ak.pc $(TESTBINS)
@@ -124,9 +132,10 @@ $(BUILD)/ak.pc: tools/ak.pc.in
 
 # libak on the fault-injection host (hyp/test, hyp/test/hyp_fault.h):
 # the POSIX host with the calls hyp/test wraps renamed to hypposix_*.
-FAULTSYMS = blk_read blk_write blk_flush malloc
+FAULTSYMS = blk_read blk_write blk_flush malloc free init clock_gettime \
+	    clock_sleep getrandom
 TOBJS	= $(patsubst %.c,$(BUILD)/%.o,$(wildcard hyp/test/*.c))
-$(BUILD)/hyp/posix-wrapped.o: $(HOBJS)
+$(BUILD)/hyp/posix-wrapped.o: $(HOBJS) Makefile
 	$(LD) -r -o $@.raw $(HOBJS)
 	objcopy $(foreach s,$(FAULTSYMS),--redefine-sym hyp_$(s)=hypposix_$(s)) \
 	    $@.raw $@
@@ -144,6 +153,20 @@ $(BUILD)/tests/fuzz/fuzz_replay: $(BUILD)/tests/fuzz/fuzz_replay.o \
 $(BUILD)/tests/fault/fault_test: $(BUILD)/tests/fault/fault_test.o \
     $(BUILD)/tests/lib/tcheck.o $(BUILD)/libak-fault.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/fault/fault_modes: $(BUILD)/tests/fault/fault_modes.o \
+    $(BUILD)/tests/lib/tcheck.o $(BUILD)/libak-fault.a
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/fault/crash_long: $(BUILD)/tests/fault/crash_long.o \
+    $(BUILD)/tests/lib/tcheck.o $(BUILD)/libak-fault.a
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/fault/tmpfs_nomem: $(BUILD)/tests/fault/tmpfs_nomem.o \
+    $(BUILD)/tests/lib/tcheck.o $(BUILD)/libak-fault.a
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/fuzz/hostile_mem: $(BUILD)/tests/fuzz/hostile_mem.o \
+    $(BUILD)/tests/fuzz/hostile_img.o $(BUILD)/tests/fuzz/fuzz_fs.o \
+    $(BUILD)/tests/lib/tcheck.o \
+    $(BUILD)/libak-fault.a
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/unit/ktest_run: $(BUILD)/tests/host/ktest_run.o \
     $(BUILD)/ktest.o $(HOBJS) $(LOBJS)
@@ -156,19 +179,38 @@ $(BUILD)/tests/vfs/vfs_conform: $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/vfs
 $(BUILD)/tests/stress/stress: $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/stress/*.c) $(VFSCOMMON)) $(BUILD)/libak.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/image/fat_read: $(BUILD)/tests/image/fat_read.o \
-    $(BUILD)/tests/image/fat_write.o $(BUILD)/libak.a
+    $(BUILD)/tests/image/fat_corrupt.o $(BUILD)/tests/image/fat_write.o \
+    $(BUILD)/tests/lib/tcheck.o $(BUILD)/libak.a
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/image/fat_volume: $(BUILD)/tests/image/fat_volume.o \
+    $(BUILD)/tests/lib/tcheck.o $(BUILD)/libak.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/image/ext2_read: $(BUILD)/tests/image/ext2_read.o $(BUILD)/libak.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
-$(BUILD)/tests/image/ext2_write: $(BUILD)/tests/image/ext2_write.o $(BUILD)/libak.a
+$(BUILD)/tests/image/ext2_write: $(patsubst %.c,$(BUILD)/%.o,\
+    $(wildcard tests/image/ext2_write.c tests/image/ext2w_*.c)) \
+    $(BUILD)/tests/lib/tcheck.o $(BUILD)/libak.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
-$(BUILD)/tests/image/sqfs_read: $(BUILD)/tests/image/sqfs_read.o $(BUILD)/libak.a
+$(BUILD)/tests/image/ext2_journal: $(BUILD)/tests/image/ext2_journal.o \
+    $(BUILD)/tests/lib/tcheck.o $(BUILD)/libak.a
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/image/ext2_dirindex: $(BUILD)/tests/image/ext2_dirindex.o \
+    $(BUILD)/tests/lib/tcheck.o $(BUILD)/libak.a
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/image/sqfs_read: $(BUILD)/tests/image/sqfs_read.o \
+    $(BUILD)/tests/image/sqfs_corrupt.o $(BUILD)/tests/lib/tcheck.o \
+    $(BUILD)/libak.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/image/part_read: $(BUILD)/tests/image/part_read.o \
     $(BUILD)/tests/lib/tcheck.o $(BUILD)/libak.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/image/iso_read: $(BUILD)/tests/image/iso_read.o \
-    $(BUILD)/tests/image/iso_corrupt.o $(BUILD)/libak.a
+    $(BUILD)/tests/image/iso_corrupt.o $(BUILD)/tests/lib/tcheck.o \
+    $(BUILD)/libak.a
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/image/ffs_read: $(BUILD)/tests/image/ffs_read.o \
+    $(BUILD)/tests/image/ffs_corrupt.o $(BUILD)/tests/lib/tcheck.o \
+    $(BUILD)/libak.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 
 # --- checks ----------------------------------------------------------------
@@ -207,7 +249,7 @@ check-clang:
 # libFuzzer harnesses, one per driver (tests/fuzz), built with clang and
 # ASan+UBSan; `make fuzz FUZZ_SECONDS=N` runs each for N seconds.
 FUZZ_SECONDS ?= 60
-FUZZTYPES = vfat ext4 cd9660 squashfs
+FUZZTYPES = vfat ext4 cd9660 squashfs ffs
 FUZZSAN	= -fsanitize=address,undefined -fno-sanitize-recover=all \
 	  -fno-omit-frame-pointer
 fuzz-build:
@@ -221,6 +263,20 @@ fuzz-build:
 	    $(LDLIBS) || exit 1; done
 fuzz: fuzz-build
 	sh tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(FUZZTYPES)
+
+# The same harnesses for AFL++ (tests/fuzz/fuzz_afl.c: persistent mode),
+# built with afl-clang-fast into build-afl/afl_TYPE; AFLSAN= adds
+# sanitizers (e.g. -fsanitize=address).  Not run by make check or CI;
+# docs/testing.md says how to run afl-fuzz.
+AFLCC	?= afl-clang-fast
+AFLSAN	?=
+fuzz-afl:
+	$(MAKE) CC=$(AFLCC) BUILD=build-afl OPT=-O2 SANFLAGS="$(AFLSAN)" \
+	    build-afl/libak.a
+	for t in $(FUZZTYPES); do \
+	    $(AFLCC) $(HCFLAGS) -O2 $(AFLSAN) -DFUZZ_TYPE=\"$$t\" \
+	    -o build-afl/afl_$$t tests/fuzz/fuzz_afl.c tests/fuzz/fuzz_fs.c \
+	    build-afl/libak.a $(LDLIBS) || exit 1; done
 
 # fs-utils on the sample image in demo/ (the README's first example).
 demo: all
@@ -241,10 +297,10 @@ install: all
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/ak.pc
 
 clean:
-	rm -rf build build-asan build-tsan build-clang build-fuzz
+	rm -rf build build-asan build-tsan build-clang build-fuzz build-afl
 
 .PHONY: FORCE all check deps check-build check-run check-asan check-tsan \
-	check-clang fuzz fuzz-build demo bench bench-quick install clean
+	check-clang fuzz fuzz-build fuzz-afl demo bench bench-quick install clean
 .DELETE_ON_ERROR:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -15,11 +15,17 @@ export AK_BUILD="$B"	# for test scripts (tests/fsu/fsu_test.sh)
 
 progs="$B/tests/unit/ktest_run $B/tests/host/hyp_test
     $B/tests/vfs/vfs_conform $B/tests/stress/stress
-    $B/tests/image/fat_read $B/tests/image/ext2_read $B/tests/image/ext2_write
+    $B/tests/image/fat_read $B/tests/image/fat_volume
+    $B/tests/image/ext2_read $B/tests/image/ext2_write
+    $B/tests/image/ext2_journal
+    $B/tests/image/ext2_dirindex
     $B/tests/image/sqfs_read $B/tests/image/iso_read $B/tests/image/part_read
     $B/tests/fault/fault_test $B/tests/fuzz/fuzz_replay
+    $B/tests/fault/fault_modes $B/tests/fuzz/hostile_mem
+    $B/tests/fault/crash_long $B/tests/fault/tmpfs_nomem
     $B/tests/host/sandbox_test $B/tests/fsu/copy_test
-    tests/fsu/fsu_test.sh tests/fuse/fuse_test.sh"
+    $B/tests/image/ffs_read
+    tests/fsu/fsu_test.sh tests/fuse/fuse_test.sh $B/tests/fuse/fuse_conform"
 tpass=0
 tfail=0
 broken=""

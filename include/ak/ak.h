@@ -28,6 +28,11 @@ extern "C" {
 
 /* Boot the kernel (environment: AK_MEMLIMIT, AK_NCPU, AK_VERBOSE). */
 int	ak_init(void);
+/*
+ * ak_init with parameters "name=value,..." (memlimit=8m,ncpu=1): each
+ * sets the environment variable AK_NAME first, replacing its value.
+ */
+int	ak_init_opts(const char *opts);
 /* Sync and unmount everything, stop the kernel. */
 int	ak_fini(void);
 
@@ -37,6 +42,12 @@ int	ak_fini(void);
  * programs and networking fail with EPERM.  Cannot be undone.
  */
 int	ak_sandbox(void);
+/*
+ * ak_sandbox with more allowed for flags: AK_SANDBOX_FUSE adds what a
+ * FUSE server's loop needs (poll on /dev/fuse, waiting for a child).
+ */
+#define AK_SANDBOX_FUSE	0x1
+int	ak_sandbox_flags(int flags);
 
 /*
  * Credentials for calls made by this thread (ak_setcred), or back to the

@@ -12,7 +12,8 @@
 #include <unistd.h>
 #include "tests/fuzz/fuzz.h"
 
-static const char *const types[] = { "vfat", "ext4", "cd9660", "squashfs" };
+static const char *const types[] = { "vfat", "ext4", "cd9660", "squashfs",
+    "ffs" };
 
 /* Run every file of dir through the harness for type. */
 static int
