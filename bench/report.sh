@@ -49,3 +49,8 @@ if [ -n "$skipped" ]; then
 	echo "$skipped"
 	echo
 fi
+# What each change bought: kept by hand in bench/CHANGES.md, appended to
+# every report so that the figures above can be read against it.
+changes=$(dirname "$0")/CHANGES.md
+[ -f "$changes" ] && cat "$changes"
+exit 0
