@@ -90,7 +90,8 @@ int
 fat_diriter_slot(struct fat_diriter *di, uint64_t index, const uint8_t **rawp,
     uint64_t *offp)
 {
-	uint32_t secsize = di->di_fmp->fm_bpb.bpb_secsize;
+	const struct fat_bpb *bpb = &di->di_fmp->fm_bpb;
+	uint32_t secsize = bpb->bpb_secsize, perclus, nra;
 	uint64_t off, secoff;
 	int error;
 
@@ -99,7 +100,13 @@ fat_diriter_slot(struct fat_diriter *di, uint64_t index, const uint8_t **rawp,
 	secoff = rounddown(off, secsize);
 	if (di->di_bp == NULL || di->di_bp->b_off != secoff) {
 		fat_diriter_done(di);
-		error = bread(di->di_fmp->fm_dev, secoff, secsize, &di->di_bp);
+		/* The rest of the cluster comes in the same request: a
+		 * scan of a large directory is one read per cluster. */
+		perclus = bpb->bpb_clustersize / FAT_DIRENT_SIZE;
+		nra = di->di_startcl == 0 ? 0 : (bpb->bpb_clustersize -
+		    (uint32_t)(index % perclus) * FAT_DIRENT_SIZE) / secsize - 1;
+		error = breadn(di->di_fmp->fm_dev, secoff, secsize, (int)nra,
+		    &di->di_bp);
 		if (error != 0) {
 			di->di_bp = NULL;
 			return error;
