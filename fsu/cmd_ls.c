@@ -91,6 +91,36 @@ ls_fill(struct ls_opt *o, struct ls_ent *e, const char *name,
 	return e->e_name && e->e_path ? 0 : -1;
 }
 
+/*
+ * Does listing a directory need each entry's attributes?  Not for plain
+ * names in name order (or none): GNU ls does not stat then either, and
+ * loading a large subdirectory's node (FAT counts its subdirectories)
+ * would be most of the work.
+ */
+static int
+ls_needstat(const struct ls_opt *o)
+{
+	return o->lng || o->inode || o->classify || o->color ||
+	    o->recursive || o->sort == 't' || o->sort == 'S';
+}
+
+/* Fill e with the name only (ls_needstat said no); -1 on ENOMEM. */
+static int
+ls_fill_name(struct ls_opt *o, struct ls_ent *e, const char *name,
+    const char *path)
+{
+	memset(e, 0, sizeof(*e));
+	e->e_name = strdup(name);
+	e->e_path = strdup(path);
+	if (e->e_name == NULL || e->e_path == NULL) {
+		free(e->e_name);
+		free(e->e_path);
+		o->status = fsu_warn_path(path, ENOMEM);
+		return -1;
+	}
+	return 0;
+}
+
 static void ls_dir(struct ls_opt *o, const char *path, int header);
 
 /* The entries of a directory, with "." and ".." for -a. */
@@ -126,7 +156,8 @@ ls_read(struct ls_opt *o, const char *path, size_t *np)
 			continue;
 		if ((sub = fsu_join(path, names[i])) == NULL)
 			continue;
-		if (ls_fill(o, &v[n], names[i], sub, 0) == 0)
+		if ((ls_needstat(o) ? ls_fill(o, &v[n], names[i], sub, 0) :
+		    ls_fill_name(o, &v[n], names[i], sub)) == 0)
 			n++;
 		free(sub);
 	}
