@@ -816,40 +816,22 @@ part_sweep(void)
 
 /* ---- main -------------------------------------------------------- */
 
-/* Run fn in a child with its own kernel; add its counts to ours. */
+/* In a child (tchild): a kernel of its own, then the part fn. */
+static void
+part_child(void *arg)
+{
+	void (*const *fn)(void) = arg;
+
+	if (ak_init() != 0 || ak_sys_mkdir(MNT, 0755) != 0)
+		_exit(2);
+	(*fn)();
+	ak_fini();
+}
+
 static void
 run_part(const char *name, void (*fn)(void))
 {
-	int fds[2], st, np = 0, nf = 1;
-	FILE *r;
-	pid_t pid;
-
-	fflush(stdout);
-	if (pipe(fds) != 0 || (pid = fork()) < 0) {
-		tcheck(false, "%s: fork: %s", name, strerror(errno));
-		return;
-	}
-	if (pid == 0) {
-		close(fds[0]);
-		if (ak_init() != 0 || ak_sys_mkdir(MNT, 0755) != 0)
-			_exit(2);
-		tc_npass = tc_nfail = 0;
-		fn();
-		ak_fini();
-		dprintf(fds[1], "%d %d\n", tc_npass, tc_nfail);
-		_exit(0);
-	}
-	close(fds[1]);
-	r = fdopen(fds[0], "r");
-	if (r == NULL || fscanf(r, "%d %d", &np, &nf) != 2)
-		nf = 1;
-	if (r != NULL)
-		fclose(r);
-	waitpid(pid, &st, 0);
-	tcheck(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s: child died "
-	    "(status %#x)", name, st);
-	tc_npass += np;
-	tc_nfail += nf;
+	tchild(name, part_child, &fn);
 }
 
 int

@@ -3,9 +3,12 @@
  * programs (tcheck.h).
  */
 #include <sys/wait.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "tests/lib/tcheck.h"
 
@@ -48,6 +51,39 @@ tsh(const char *fmt, ...)
 	fflush(stdout);
 	rc = system(cmd);
 	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
+}
+
+void
+tchild(const char *name, void (*fn)(void *), void *arg)
+{
+	int fds[2], st, np = 0, nf = 1;
+	FILE *r;
+	pid_t pid;
+
+	fflush(stdout);
+	if (pipe(fds) != 0 || (pid = fork()) < 0) {
+		tcheck(false, "%s: fork: %s", name, strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		tc_npass = tc_nfail = 0;
+		fn(arg);
+		fflush(stdout);
+		dprintf(fds[1], "%d %d\n", tc_npass, tc_nfail);
+		_exit(0);
+	}
+	close(fds[1]);
+	r = fdopen(fds[0], "r");
+	if (r == NULL || fscanf(r, "%d %d", &np, &nf) != 2)
+		nf = 1;
+	if (r != NULL)
+		fclose(r);
+	waitpid(pid, &st, 0);
+	tcheck(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s: child died "
+	    "(status %#x)", name, st);
+	tc_npass += np;
+	tc_nfail += nf;
 }
 
 int

@@ -17,6 +17,12 @@ void	tcheck(bool ok, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* Run a shell command (printf format); its exit status, 128 if killed. */
 int	tsh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Run fn(arg) in a child process (its own kernel, if fn boots one) and
+ * add the child's counts to ours; a child that dies counts as a failure
+ * named by name.
+ */
+void	tchild(const char *name, void (*fn)(void *), void *arg);
 /* Print the summary line; the exit status for main. */
 int	tsummary(const char *name);
 
