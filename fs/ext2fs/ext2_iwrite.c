@@ -49,21 +49,32 @@ ext4_ext_root_init(uint8_t *ib)
 	le16enc(ib + 6, 0);
 }
 
+/* Where inode ino lives in the inode table: block and byte offset. */
+void
+ext2_inode_where(const struct ext2_mount *em, uint32_t ino, uint64_t *pblk,
+    uint32_t *off)
+{
+	uint32_t ipg = em->em_sb.s_inodes_per_group;
+	uint64_t byte = (uint64_t)((ino - 1) % ipg) * em->em_isize;
+
+	*pblk = em->em_gds[(ino - 1) / ipg].gd_inode_table +
+	    (byte >> em->em_bshift);
+	*off = (uint32_t)(byte & (em->em_bsize - 1));
+}
+
 /* Checksum the raw inode and copy it into the inode table. */
 int
 ext2_node_write(struct ext2_node *en)
 {
 	struct ext2_mount *em = en->en_mount;
-	uint32_t ipg = em->em_sb.s_inodes_per_group;
-	uint32_t group = (en->en_ino - 1) / ipg;
-	uint64_t byte = (uint64_t)((en->en_ino - 1) % ipg) * em->em_isize;
+	uint64_t pblk;
+	uint32_t off;
 	struct buf *bp;
 	int error;
 
 	KASSERT(em->em_writable);
-	error = ext2_bread(em, em->em_gds[group].gd_inode_table +
-	    (byte >> em->em_bshift), &bp);
-	if (error != 0)
+	ext2_inode_where(em, en->en_ino, &pblk, &off);
+	if ((error = ext2_bread(em, pblk, &bp)) != 0)
 		return error;
 	/* An orphan's chain link may change under us: stamp it and copy
 	 * the inode with the chain held still (ext2_orphan.c). */
@@ -72,8 +83,7 @@ ext2_node_write(struct ext2_node *en)
 	if (em->em_metacsum)
 		ext2_inode_csum_set(em, en->en_raw, en->en_csum_seed);
 	ext2_node_redecode(en);
-	memcpy((uint8_t *)bp->b_data + (byte & (em->em_bsize - 1)),
-	    en->en_raw, em->em_isize);
+	memcpy((uint8_t *)bp->b_data + off, en->en_raw, em->em_isize);
 	mutex_exit(&em->em_olock);
 	bdwrite(bp);
 	return 0;

@@ -81,19 +81,6 @@ ext2_orphan_add(struct ext2_node *en)
 	mutex_exit(&em->em_olock);
 }
 
-/* Where inode ino lives: block and byte offset in it. */
-static void
-ext2_inode_where(const struct ext2_mount *em, uint32_t ino, uint64_t *pblk,
-    uint32_t *off)
-{
-	uint32_t ipg = em->em_sb.s_inodes_per_group;
-	uint64_t byte = (uint64_t)((ino - 1) % ipg) * em->em_isize;
-
-	*pblk = em->em_gds[(ino - 1) / ipg].gd_inode_table +
-	    (byte >> em->em_bshift);
-	*off = (uint32_t)(byte & (em->em_bsize - 1));
-}
-
 /*
  * Take en off the chain before it is freed.  Its predecessor's inode is
  * patched in its table block, read before em_olock is taken (lock

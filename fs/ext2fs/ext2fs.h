@@ -321,6 +321,8 @@ void	ext2_node_addblocks(struct ext2_node *en, int64_t nblocks);
 void	ext2_node_setflags(struct ext2_node *en, uint32_t flags);
 void	ext2_node_set_iblock(struct ext2_node *en, const uint8_t *iblk);
 void	ext4_ext_root_init(uint8_t *ib);
+void	ext2_inode_where(const struct ext2_mount *em, uint32_t ino,
+	    uint64_t *pblk, uint32_t *off);
 /* ext2_uninline.c: inline data moved to a block before a change */
 int	ext2_uninline(struct ext2_node *en);
 int	ext2_node_init(struct ext2_mount *em, uint32_t ino, uint16_t mode,
