@@ -110,4 +110,40 @@ int	ffs_xattr_get(struct ffs_node *fn, const char *name, void *buf,
 int	ffs_xattr_list(struct ffs_node *fn, char *buf, size_t size,
 	    size_t *retlen);
 
+/*
+ * The write half (being built: the interface between the allocation
+ * layer and the name layer).  All of it runs with the node's vnode lock
+ * held exclusively; the allocators take fm_lock inside it.
+ */
+
+/* ffs_wsuper.c: read-write mounts, superblock and summary writes. */
+int	ffs_sbupdate(struct ffs_mount *fm, bool clean);
+
+/* ffs_iwrite.c: inodes. */
+int	ffs_node_update(struct ffs_node *fn);	/* fn_di to the table */
+void	ffs_node_touch(struct ffs_node *fn, int what);	/* FFS_T_* now */
+#define FFS_T_ATIME	0x1
+#define FFS_T_MTIME	0x2
+#define FFS_T_CTIME	0x4
+
+/* ffs_alloc.c: inodes, blocks and fragments from the cylinder groups. */
+int	ffs_inode_alloc(struct ffs_node *dp, uint16_t mode, uint32_t *inop);
+int	ffs_inode_free(struct ffs_mount *fm, uint32_t ino, uint16_t mode);
+
+/* ffs_balloc.c: logical block lbn of fn backed by at least size bytes. */
+int	ffs_balloc(struct ffs_node *fn, uint64_t lbn, uint32_t size,
+	    struct buf **bpp);
+
+/* ffs_truncate.c: shorten or lengthen (with a hole) to length bytes. */
+int	ffs_truncate(struct ffs_node *fn, uint64_t length);
+
+/* ffs_dirw.c: directory entries. */
+int	ffs_dir_enter(struct ffs_node *dp, const char *name, size_t namelen,
+	    uint32_t ino, enum vtype type);
+int	ffs_dir_remove(struct ffs_node *dp, const char *name, size_t namelen);
+int	ffs_dir_rewrite(struct ffs_node *dp, const char *name, size_t namelen,
+	    uint32_t ino, enum vtype type);
+int	ffs_dir_init(struct ffs_node *dp, uint32_t parent);
+int	ffs_dir_isempty(struct ffs_node *dp, bool *emptyp);
+
 #endif /* !_FS_FFS_FFS_H_ */
