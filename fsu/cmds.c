@@ -29,6 +29,8 @@ const struct fsu_cmd fsu_cmds[] = {
 	    "run a host program on a copy of FILE, write back if changed" },
 	{ "find", fsu_find, FSU_RO, "[-H|-L] [PATH...] [EXPRESSION]",
 	    "search a tree" },
+	{ "fsck", fsu_fsck, FSU_CHECK, "[-n] [-f]",
+	    "check the file system without changing it (ffs)" },
 	{ "get", fsu_get, FSU_RO, "[-R] [-p] [-a] [-L|-P|-H] [-n] [-f] [-v] "
 	    "[-X] IMAGE-SRC... HOST-DST", "copy from the image to the host" },
 	{ "ln", fsu_ln, FSU_RW, "[-s] [-f] [-v] TARGET... LINK",

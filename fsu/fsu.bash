@@ -1,7 +1,7 @@
 # fsu.bash: bash completion for fsu and the fsu_CMD links.  Completes
 # command names, the common options, host files for the image, and
 # paths inside the image (listed by fsu_find on the image itself).
-_fsu_cmds="cat chgrp chmod chown cp diff df du ecp exec find get ln ls
+_fsu_cmds="cat chgrp chmod chown cp diff df du ecp exec find fsck get ln ls
     mkdir mkfifo mknod mv parts put rm rmdir sh stat touch write"
 
 # Paths inside image $1 that start with $2.

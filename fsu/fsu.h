@@ -41,6 +41,7 @@ int	fsu_usage(const char *fmt, ...)
 #define FSU_RO		0	/* reads the image only */
 #define FSU_RW		1	/* writes to the image */
 #define FSU_NOIMAGE	2	/* parts: looks at the raw image itself */
+#define FSU_CHECK	3	/* fsck: mounts the image itself, to check it */
 
 struct fsu_cmd {
 	const char	*c_name;	/* "ls" */
@@ -87,6 +88,8 @@ int	fsu_unmount(const struct fsu_image *im);
  * errno if the image cannot be read, else an exit status (reported).
  */
 int	fsu_parts_choose(const struct fsu_image *im, int *partp);
+/* The -o options plus part= or offset=, malloc'ed (NULL: none). */
+char	*fsu_mount_opts(const struct fsu_image *im, int part);
 int	fsu_parts_list(const char *image, FILE *fp);
 
 /* --- helpers (fsu_util.c, fmt.c, mode.c, names.c, walk.c) ----------- */
@@ -151,6 +154,7 @@ int	fsu_chgrp(int, char **);
 int	fsu_cp(int, char **);
 int	fsu_diff(int, char **);
 int	fsu_df(int, char **);
+int	fsu_fsck(int, char **);
 int	fsu_du(int, char **);
 int	fsu_ecp(int, char **);
 int	fsu_exec(int, char **);

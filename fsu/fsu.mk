@@ -3,7 +3,7 @@
 # symbolic links to it.
 FSUSRCS	= $(wildcard fsu/*.c)
 FSUOBJS	= $(FSUSRCS:%.c=$(BUILD)/%.o)
-FSUCMDS	= cat chgrp chmod chown cp diff df du ecp exec find get ln ls \
+FSUCMDS	= cat chgrp chmod chown cp diff df du ecp exec find fsck get ln ls \
 	  mkdir mkfifo mknod mv parts put rm rmdir sh stat touch write
 FSULIBS	= -ledit -lm
 

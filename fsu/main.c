@@ -84,17 +84,30 @@ static const struct option fsu_common_longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* Parse the common options; *imp is filled, the index of the rest back. */
+/*
+ * Parse the common options; *imp is filled, the index of the rest back.
+ * fsck also takes its own -n and -f before IMAGE, where fsck(8) has
+ * them (both are what it always does), and refuses -y: it repairs
+ * nothing.
+ */
 static int
-fsu_common(int argc, char **argv, struct fsu_image *im, int *helpp)
+fsu_common(int argc, char **argv, struct fsu_image *im, int *helpp,
+    int check)
 {
 	uint64_t v;
 	int ch;
 
 	fsu_getopt_reset();
-	while ((ch = getopt_long(argc, argv, "+t:o:p:v", fsu_common_longopts,
-	    NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, check ? "+t:o:p:vnfy" :
+	    "+t:o:p:v", fsu_common_longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'n':
+		case 'f':
+			break;
+		case 'y':
+			fsu_warnx("-y: repairs are not supported; "
+			    "fsck only checks (-n)");
+			return -1;
 		case 't':
 			im->im_type = optarg;
 			break;
@@ -148,7 +161,8 @@ fsu_main_cmd(const struct fsu_cmd *c, int argc, char **argv)
 	im.im_opts = getenv("FSU_MNTOPTS");
 	if (im.im_type != NULL && im.im_type[0] == '\0')
 		im.im_type = NULL;
-	if ((i = fsu_common(argc, argv, &im, &help)) < 0)
+	if ((i = fsu_common(argc, argv, &im, &help,
+	    c->c_mode == FSU_CHECK)) < 0)
 		return fsu_cmd_usage(c->c_name);
 	if (help || fsu_wants_help(argc - i + 1, argv + i - 1)) {
 		fsu_cmd_help(c, stdout);
@@ -168,7 +182,7 @@ fsu_main_cmd(const struct fsu_cmd *c, int argc, char **argv)
 	fsu_image_cur = &im;
 	if (im.im_listparts)
 		c = fsu_cmd_find("parts");
-	if (c->c_mode == FSU_NOIMAGE) {
+	if (c->c_mode == FSU_NOIMAGE || c->c_mode == FSU_CHECK) {
 		if (ak_init() != 0) {
 			fsu_warnx("cannot start the kernel: %s",
 			    strerror(errno));

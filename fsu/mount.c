@@ -21,7 +21,7 @@
 #define FSU_MNT	"/fsu"
 
 /* The -o options plus part= or offset= for the chosen partition. */
-static char *
+char *
 fsu_mount_opts(const struct fsu_image *im, int part)
 {
 	char extra[64] = "", *o;

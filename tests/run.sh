@@ -25,7 +25,7 @@ progs="$B/tests/unit/ktest_run $B/tests/host/hyp_test
     $B/tests/fault/crash_long $B/tests/fault/tmpfs_nomem
     $B/tests/host/sandbox_test $B/tests/fsu/copy_test
     $B/tests/image/ffs_read
-    tests/fsu/fsu_test.sh tests/fuse/fuse_test.sh $B/tests/fuse/fuse_conform"
+    tests/fsu/fsu_test.sh tests/fsu/fsck_test.sh tests/fuse/fuse_test.sh $B/tests/fuse/fuse_conform"
 tpass=0
 tfail=0
 broken=""
