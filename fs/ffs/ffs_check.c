@@ -15,7 +15,10 @@
  * against the claims and the metadata areas (a fragment both used and
  * free, or neither); the group summaries (free blocks, free fragments,
  * free inodes, directories) against the maps; their sums against the
- * superblock's fs_cstotal.
+ * superblock's fs_cstotal; each group's cg_frsum, its free-block
+ * (cluster) map and cluster counts (when fs_contigsumsize > 0) and, for
+ * UFS2, that no inode in use lies past cg_initediblk, against its maps;
+ * the per-group array at fs_csaddr against the group headers.
  *
  * Memory: one bit per fragment and four bytes per inode; file systems
  * needing more than FFS_CHECK_MAXMEM are refused (EFBIG).
@@ -38,6 +41,7 @@ struct ffs_cx {
 	uint64_t	 cx_blocks;	/* fragments the current inode claims */
 	uint32_t	 cx_ino;	/* the inode being walked */
 	struct ffs_cstotal cx_sum;	/* from the group maps */
+	uint32_t	 cx_contigsum;	/* fs_contigsumsize (0: no clusters) */
 };
 
 static void
@@ -319,6 +323,174 @@ ffs_cx_freemap(struct ffs_cx *cx, uint32_t cg, const uint8_t *cgb,
 	}
 }
 
+/* cg_frsum: free runs of 1..frag-1 fragments in blocks not wholly free. */
+static void
+ffs_cx_frsum(struct ffs_cx *cx, uint32_t cg, const uint8_t *cgb,
+    const struct ffs_cg *cgh, uint32_t n)
+{
+	const struct ffs_super *fs = &cx->cx_fm->fm_fs;
+	uint32_t cnt[FFS_MAXFRAG] = { 0 }, f, j, nb, run, nfree, i;
+	int32_t want;
+
+	for (f = 0; f < n; f += fs->fs_frag) {
+		nb = MIN(fs->fs_frag, n - f);
+		for (j = 0, nfree = 0; j < nb; j++)
+			nfree += bit_get(cgb + cgh->cg_freeoff, f + j);
+		if (nfree == fs->fs_frag)
+			continue;
+		for (j = 0, run = 0; j <= nb; j++) {
+			if (j < nb && bit_get(cgb + cgh->cg_freeoff, f + j)) {
+				run++;
+				continue;
+			}
+			if (run > 0 && run < FFS_MAXFRAG)
+				cnt[run]++;
+			run = 0;
+		}
+	}
+	for (i = 1; i < fs->fs_frag; i++) {
+		want = (int32_t)ffs_get32(fs->fs_be, cgb + CG_FRSUM + 4 * i);
+		if (want < 0 || (uint32_t)want != cnt[i])
+			ffs_cx_problem(cx, "group %u: frsum[%u] %d, the map "
+			    "says %u", cg, i, want, cnt[i]);
+	}
+}
+
+/* The cluster map (a bit per wholly free block) and cluster counts. */
+static void
+ffs_cx_clusters(struct ffs_cx *cx, uint32_t cg, const uint8_t *cgb,
+    const struct ffs_cg *cgh, uint32_t n)
+{
+	const struct ffs_super *fs = &cx->cx_fm->fm_fs;
+	uint32_t max = cx->cx_contigsum, sumoff, mapoff, nbl, b, j, run, i;
+	uint32_t cnt[17] = { 0 };
+	bool isfree, marked;
+	int32_t want;
+
+	if (max == 0)
+		return;
+	sumoff = ffs_get32(fs->fs_be, cgb + CG_CLUSTERSUMOFF);
+	mapoff = ffs_get32(fs->fs_be, cgb + CG_CLUSTEROFF);
+	nbl = ffs_get32(fs->fs_be, cgb + CG_NCLUSTERBLKS);
+	if (max > 16 || nbl != n / fs->fs_frag || sumoff > fs->fs_cgsize ||
+	    fs->fs_cgsize - sumoff < 4 * (max + 1) || mapoff > fs->fs_cgsize ||
+	    fs->fs_cgsize - mapoff < howmany(nbl, 8)) {
+		ffs_cx_problem(cx, "group %u: cluster map at %u/%u, %u blocks",
+		    cg, sumoff, mapoff, nbl);
+		return;
+	}
+	for (b = 0, run = 0; b <= nbl; b++) {
+		if (b < nbl) {
+			for (j = 0, isfree = true; j < fs->fs_frag; j++)
+				isfree &= bit_get(cgb + cgh->cg_freeoff,
+				    b * fs->fs_frag + j);
+			marked = bit_get(cgb + mapoff, b);
+			if (isfree != marked)
+				ffs_cx_problem(cx, "group %u: block %u %s but "
+				    "its cluster bit says %s", cg, b, isfree ?
+				    "free" : "in use", marked ? "free" :
+				    "in use");
+			if (marked) {
+				run++;
+				continue;
+			}
+		}
+		if (run > 0)
+			cnt[MIN(run, max)]++;
+		run = 0;
+	}
+	for (i = 1; i <= max; i++) {
+		want = (int32_t)ffs_get32(fs->fs_be, cgb + sumoff + 4 * i);
+		if (want < 0 || (uint32_t)want != cnt[i])
+			ffs_cx_problem(cx, "group %u: %d free clusters of %u "
+			    "blocks, the map says %u", cg, want, i, cnt[i]);
+	}
+}
+
+/* UFS2: no inode in use past cg_initediblk (its block may be garbage). */
+static void
+ffs_cx_inited(struct ffs_cx *cx, uint32_t cg, const uint8_t *cgb,
+    const struct ffs_cg *cgh)
+{
+	const struct ffs_super *fs = &cx->cx_fm->fm_fs;
+	uint32_t inited = ffs_get32(fs->fs_be, cgb + CG_INITEDIBLK), i;
+
+	if (!fs->fs_ufs2)
+		return;
+	if (inited > fs->fs_ipg) {
+		ffs_cx_problem(cx, "group %u: initediblk %u", cg, inited);
+		return;
+	}
+	for (i = inited; i < fs->fs_ipg; i++)
+		if (bit_get(cgb + cgh->cg_iusedoff, i)) {
+			ffs_cx_problem(cx, "inode %llu: in use past group %u's "
+			    "initialised inodes (%u)", (unsigned long long)cg *
+			    fs->fs_ipg + i, cg, inited);
+			return;
+		}
+}
+
+/* The per-group summary at fs_csaddr against group cg's header. */
+static int
+ffs_cx_csarray(struct ffs_cx *cx, uint32_t cg, const struct ffs_cg *cgh)
+{
+	struct ffs_mount *fm = cx->cx_fm;
+	const struct ffs_super *fs = &fm->fm_fs;
+	uint64_t at = (uint64_t)cg * FFS_CS_SIZE;
+	const uint8_t *p;
+	struct buf *bp;
+	int32_t v;
+	int k, error;
+
+	if (at + FFS_CS_SIZE > fs->fs_cssize) {
+		ffs_cx_problem(cx, "superblock: cssize %u for %u groups",
+		    fs->fs_cssize, fs->fs_ncg);
+		return 0;
+	}
+	error = ffs_bread(fm, fs->fs_csaddr + (int64_t)(at >> fs->fs_fshift),
+	    fs->fs_fsize, &bp);
+	if (error != 0)
+		return error;
+	p = (const uint8_t *)bp->b_data + (at & (fs->fs_fsize - 1));
+	for (k = 0; k < 4; k++) {
+		v = (int32_t)ffs_get32(fs->fs_be, p + 4 * k);
+		if (v != cgh->cg_cs[k]) {
+			ffs_cx_problem(cx, "group %u: summary array says "
+			    "%d/%d/%d/%d, the header %d/%d/%d/%d", cg,
+			    (int32_t)ffs_get32(fs->fs_be, p),
+			    (int32_t)ffs_get32(fs->fs_be, p + 4),
+			    (int32_t)ffs_get32(fs->fs_be, p + 8),
+			    (int32_t)ffs_get32(fs->fs_be, p + 12),
+			    cgh->cg_cs[0], cgh->cg_cs[1], cgh->cg_cs[2],
+			    cgh->cg_cs[3]);
+			break;
+		}
+	}
+	brelse(bp);
+	return 0;
+}
+
+/* Pass 2's checks of what the allocator maintains beyond the maps. */
+static int
+ffs_cx_derived(struct ffs_cx *cx, uint32_t cg, const uint8_t *cgb,
+    const struct ffs_cg *cgh)
+{
+	const struct ffs_super *fs = &cx->cx_fm->fm_fs;
+	uint64_t base = (uint64_t)cg * fs->fs_fpg;
+	uint32_t n = (uint32_t)MIN((uint64_t)fs->fs_fpg,
+	    (uint64_t)fs->fs_size - base);
+
+	if (cgh->cg_freeoff > fs->fs_cgsize ||
+	    fs->fs_cgsize - cgh->cg_freeoff < howmany(n, 8) ||
+	    cgh->cg_iusedoff > fs->fs_cgsize ||
+	    fs->fs_cgsize - cgh->cg_iusedoff < howmany(fs->fs_ipg, 8))
+		return 0;	/* said already */
+	ffs_cx_frsum(cx, cg, cgb, cgh, n);
+	ffs_cx_clusters(cx, cg, cgb, cgh, n);
+	ffs_cx_inited(cx, cg, cgb, cgh);
+	return ffs_cx_csarray(cx, cg, cgh);
+}
+
 /*
  * Group cg (its header and maps read into cgb): pass 1 walks its inodes
  * and claims its metadata, pass 2 checks its free map.
@@ -354,7 +526,7 @@ ffs_cx_group(struct ffs_cx *cx, uint32_t cg, uint8_t *cgb, int pass)
 		ffs_cx_freemap(cx, cg, cgb, &cgh);
 		ffs_cx_sumcheck(cx, cg, &cgh, &before, 1);
 		ffs_cx_sumcheck(cx, cg, &cgh, &before, 3);
-		return 0;
+		return ffs_cx_derived(cx, cg, cgb, &cgh);
 	}
 	ffs_cx_meta(cx, cg);
 	if ((error = ffs_cx_inodes(cx, cg, cgb, &cgh)) != 0)
@@ -417,6 +589,22 @@ ffs_cx_run(struct ffs_cx *cx, uint8_t *cgb)
 	return error;
 }
 
+/* fs_contigsumsize from the raw superblock (not decoded by the read side). */
+static int
+ffs_cx_contigsum(struct ffs_mount *fm, uint32_t *sump)
+{
+	uint8_t raw[FFS_SBSIZE];
+	int error;
+
+	if ((error = blkdev_read(fm->fm_dev, raw, sizeof(raw),
+	    fm->fm_fs.fs_loc)) != 0)
+		return error;
+	*sump = ffs_get32(fm->fm_fs.fs_be, raw + FS_CONTIGSUMSIZE);
+	if ((int32_t)*sump < 0)
+		*sump = 0;
+	return 0;
+}
+
 /*
  * Check the whole file system of fm.  0 if no problem was found,
  * EFSCORRUPTED if one was (each printed), another errno if the check
@@ -439,6 +627,9 @@ ffs_check(struct ffs_mount *fm)
 	}
 	memset(&cx, 0, sizeof(cx));
 	cx.cx_fm = fm;
+	if ((error = ffs_cx_contigsum(fm, &cx.cx_contigsum)) != 0)
+		return error;
+	error = ENOMEM;
 	cx.cx_used = kmem_zalloc(mapsize);
 	cx.cx_links = kmem_zalloc(cnt);
 	cx.cx_nlink = kmem_zalloc(cnt);

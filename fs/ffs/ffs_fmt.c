@@ -224,3 +224,104 @@ ffs_ptr_decode(const struct ffs_super *fs, const uint8_t *raw, uint32_t i)
 		return (int64_t)G64(8 * (size_t)i);
 	return (int32_t)G32(4 * (size_t)i);
 }
+
+#define P16(off, v)	ffs_put16(fs->fs_be, raw + (off), (uint16_t)(v))
+#define P32(off, v)	ffs_put32(fs->fs_be, raw + (off), (uint32_t)(v))
+#define P64(off, v)	ffs_put64(fs->fs_be, raw + (off), (uint64_t)(v))
+
+/*
+ * The block pointer area (di_db, di_ib) holds the pointers, a fast
+ * symlink's target (no blocks) or a device number in di_db[0].
+ */
+static void
+ffs_dinode_ptrs_encode(const struct ffs_super *fs,
+    const struct ffs_dinode *di, uint8_t *raw, uint32_t at, uint32_t psize)
+{
+	uint32_t fmt = di->di_mode & S_IFMT, i;
+
+	if (fmt == S_IFLNK && di->di_blocks == 0) {
+		memcpy(raw + at, di->di_shortlink, (FFS_NDADDR + FFS_NIADDR) *
+		    psize);
+		return;
+	}
+	for (i = 0; i < FFS_NDADDR; i++)
+		ffs_ptr_encode(fs, raw + at, i, di->di_db[i]);
+	for (i = 0; i < FFS_NIADDR; i++)
+		ffs_ptr_encode(fs, raw + at, FFS_NDADDR + i, di->di_ib[i]);
+	if (fmt == S_IFCHR || fmt == S_IFBLK) {
+		if (psize == 8)
+			P64(at, di->di_rdev);
+		else
+			P32(at, di->di_rdev);
+	}
+}
+
+/* struct ufs1_dinode: the fields ffs_dinode1_decode reads. */
+static void
+ffs_dinode1_encode(const struct ffs_super *fs, const struct ffs_dinode *di,
+    uint8_t *raw)
+{
+	P64(8, di->di_size);
+	P32(16, di->di_atime);
+	P32(20, di->di_atimensec);
+	P32(24, di->di_mtime);
+	P32(28, di->di_mtimensec);
+	P32(32, di->di_ctime);
+	P32(36, di->di_ctimensec);
+	ffs_dinode_ptrs_encode(fs, di, raw, 40, 4);
+	P32(100, di->di_flags);
+	P32(104, di->di_blocks);
+	P32(108, di->di_gen);
+	P32(112, di->di_uid);
+	P32(116, di->di_gid);
+}
+
+/* struct ufs2_dinode: the fields ffs_dinode2_decode reads. */
+static void
+ffs_dinode2_encode(const struct ffs_super *fs, const struct ffs_dinode *di,
+    uint8_t *raw)
+{
+	int i;
+
+	P32(4, di->di_uid);
+	P32(8, di->di_gid);
+	P64(16, di->di_size);
+	P64(24, di->di_blocks);
+	P64(32, di->di_atime);
+	P64(40, di->di_mtime);
+	P64(48, di->di_ctime);
+	P64(56, di->di_birthtime);
+	P32(64, di->di_mtimensec);
+	P32(68, di->di_atimensec);
+	P32(72, di->di_ctimensec);
+	P32(76, di->di_birthnsec);
+	P32(80, di->di_gen);
+	P32(88, di->di_flags);
+	P32(92, di->di_extsize);
+	for (i = 0; i < FFS_NXADDR; i++)
+		P64(96 + 8 * i, di->di_extb[i]);
+	ffs_dinode_ptrs_encode(fs, di, raw, 112, 8);
+}
+
+void
+ffs_dinode_encode(const struct ffs_super *fs, const struct ffs_dinode *di,
+    uint8_t *raw)
+{
+	P16(0, di->di_mode);
+	P16(2, di->di_nlink);
+	if (fs->fs_ufs2)
+		ffs_dinode2_encode(fs, di, raw);
+	else
+		ffs_dinode1_encode(fs, di, raw);
+}
+
+/* Store block pointer i of an array of them. */
+void
+ffs_ptr_encode(const struct ffs_super *fs, uint8_t *raw, uint32_t i,
+    int64_t v)
+{
+	if (fs->fs_ufs2)
+		P64(8 * (size_t)i, v);
+	else
+		P32(4 * (size_t)i, v);
+}

@@ -62,6 +62,8 @@
 #define FS_FSIZE	52
 #define FS_FRAG		56
 #define FS_MINFREE	60
+#define FS_MAXCONTIG	88
+#define FS_MAXBPG	92
 #define FS_BSHIFT	80
 #define FS_FSHIFT	84
 #define FS_FRAGSHIFT	96
@@ -75,7 +77,9 @@
 #define FS_IPG		184
 #define FS_FPG		188
 #define FS_OLD_CSTOTAL	192	/* 4 x int32: ndir, nbfree, nifree, nffree */
+#define FS_FMOD		208	/* in-core "modified" flag: 0 on disk */
 #define FS_CLEAN	209
+#define FS_RONLY	210
 #define FS_OLD_FLAGS	211
 #define FS_VOLNAME	680
 #define FS_VOLNAMELEN	32
@@ -86,7 +90,11 @@
 #define FS_SIZE		1080
 #define FS_DSIZE	1088
 #define FS_CSADDR	1096
+#define FS_AVGFILESIZE	1196
+#define FS_AVGFPDIR	1200
+#define FS_METACKHASH	1308	/* FreeBSD CK_* check hashes in use */
 #define FS_FLAGS	1312
+#define FS_CONTIGSUMSIZE 1316
 #define FS_MAXSYMLINKLEN 1320
 #define FS_OLD_INODEFMT	1324
 #define FS_MAXFILESIZE	1328
@@ -175,6 +183,24 @@ struct ffs_direct {
 
 /* A decoded cylinder group header (struct cg). */
 #define FFS_CG_MAGIC		0x090255
+/* struct cg field offsets (the maps are at the offsets these give). */
+#define CG_OLD_TIME	8
+#define CG_CGX		12
+#define CG_NDBLK	20
+#define CG_CS		24	/* 4 x int32: ndir, nbfree, nifree, nffree */
+#define CG_ROTOR	40
+#define CG_FROTOR	44
+#define CG_IROTOR	48
+#define CG_FRSUM	52	/* int32 [MAXFRAG]: free runs of i fragments */
+#define CG_IUSEDOFF	92
+#define CG_FREEOFF	96
+#define CG_CLUSTERSUMOFF 104	/* int32 [contigsumsize + 1], [0] unused */
+#define CG_CLUSTEROFF	108	/* a bit per block: set = free */
+#define CG_NCLUSTERBLKS	112
+#define CG_NIBLK	116
+#define CG_INITEDIBLK	120	/* UFS2: inodes initialised on disk */
+#define CG_TIME		136	/* UFS2 */
+#define FFS_CS_SIZE	16	/* struct csum at fs_csaddr, one per group */
 struct ffs_cg {
 	uint32_t	cg_magic;
 	uint32_t	cg_cgx;		/* its index */
@@ -211,6 +237,33 @@ ffs_get64(bool be, const uint8_t *p)
 	return be ? be64dec(p) : le64dec(p);
 }
 
+static inline void
+ffs_put16(bool be, uint8_t *p, uint16_t v)
+{
+	if (be)
+		be16enc(p, v);
+	else
+		le16enc(p, v);
+}
+
+static inline void
+ffs_put32(bool be, uint8_t *p, uint32_t v)
+{
+	if (be)
+		be32enc(p, v);
+	else
+		le32enc(p, v);
+}
+
+static inline void
+ffs_put64(bool be, uint8_t *p, uint64_t v)
+{
+	if (be)
+		be64enc(p, v);
+	else
+		le64enc(p, v);
+}
+
 /* Which magic (if any) a raw superblock carries; its byte order in *bep. */
 int	ffs_sb_magic(const uint8_t *raw, bool *bep);
 void	ffs_super_decode(const uint8_t *raw, bool be, struct ffs_super *fs);
@@ -224,5 +277,15 @@ void	ffs_ea_decode(const struct ffs_super *fs, const uint8_t *raw,
 	    struct ffs_ea_hdr *ea);
 int64_t	ffs_ptr_decode(const struct ffs_super *fs, const uint8_t *raw,
 	    uint32_t i);
+
+/*
+ * Encoders (the write half): each known field is put back into the raw
+ * bytes in the image's byte order; bytes this driver does not know are
+ * left as they are.
+ */
+void	ffs_dinode_encode(const struct ffs_super *fs,
+	    const struct ffs_dinode *di, uint8_t *raw);
+void	ffs_ptr_encode(const struct ffs_super *fs, uint8_t *raw, uint32_t i,
+	    int64_t v);
 
 #endif /* !_FS_FFS_FFS_FMT_H_ */

@@ -70,7 +70,7 @@ ffs_blksize(const struct ffs_node *fn, uint64_t lbn)
 }
 
 /* The largest file a block map of this geometry can describe. */
-static uint64_t
+uint64_t
 ffs_maxsize(const struct ffs_super *fs)
 {
 	uint64_t n = fs->fs_nindir, blocks = FFS_NDADDR + n + n * n + n * n * n;

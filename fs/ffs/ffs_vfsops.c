@@ -1,6 +1,7 @@
 /*
  * ffs_vfsops.c: the FFS file system type ("ffs", also "ufs", "ufs1",
- * "ufs2"): probe, mount (read-only for now), unmount, root, statistics,
+ * "ufs2"): probe, mount (read-write: ffs_wsuper.c), unmount, sync, root,
+ * statistics,
  * loading a vnode from its inode number.  The mount option "check" runs
  * the consistency check (ffs_check.c) first: a file system with problems
  * is then not mounted (EFSCORRUPTED), which makes any mounting client a
@@ -46,11 +47,6 @@ ffs_vfs_mount(struct mount *mp, struct blkdev *dev, const char *opts)
 
 	if (dev == NULL)
 		return ENOTBLK;
-	if (!(mp->mnt_flag & MNT_RDONLY)) {
-		printf("ffs: %s: no write support yet; mount it read-only\n",
-		    dev->bd_name);
-		return EROFS;
-	}
 	if ((error = vfs_opts_foreach(opts, FFS_FSNAME, ffs_opt, &check)) != 0)
 		return error;
 	if ((fm = kmem_zalloc(sizeof(*fm))) == NULL)
@@ -60,7 +56,10 @@ ffs_vfs_mount(struct mount *mp, struct blkdev *dev, const char *opts)
 	error = ffs_super_load(fm);
 	if (error == 0 && check)
 		error = ffs_check(fm);
+	if (error == 0 && !(mp->mnt_flag & MNT_RDONLY))
+		error = ffs_rw_start(fm);
 	if (error != 0) {
+		ffs_rw_free(fm);
 		kmem_free(fm, sizeof(*fm));
 		/* Drop what we cached: the device may be reused. */
 		bio_invalidate(dev);
@@ -76,11 +75,15 @@ static int
 ffs_vfs_unmount(struct mount *mp, int flags)
 {
 	struct ffs_mount *fm = VFS_TO_FFS(mp);
+	int error;
 
+	/* The VFS synced first (and stopped there on error): finish. */
+	error = ffs_rw_finish(fm);
 	bio_invalidate(fm->fm_dev);
+	ffs_rw_free(fm);
 	kmem_free(fm, sizeof(*fm));
 	mp->mnt_data = NULL;
-	return 0;
+	return error;
 }
 
 static int
@@ -130,7 +133,7 @@ ffs_vfs_statvfs(struct mount *mp, struct kstatvfs *sbp)
 static int
 ffs_vfs_sync(struct mount *mp)
 {
-	return 0;
+	return ffs_rw_sync(VFS_TO_FFS(mp));
 }
 
 static int
@@ -155,7 +158,8 @@ static const struct vfsops ffs_vfsops = {
 	.vfs_name = "ffs",
 	.vfs_aliases = ffs_aliases,
 	.vfs_caps = VFSCAP_SYMLINK | VFSCAP_HARDLINK | VFSCAP_SPARSE |
-	    VFSCAP_SPECIAL | VFSCAP_OWNERS | VFSCAP_NSEC | VFSCAP_XATTR,
+	    VFSCAP_SPECIAL | VFSCAP_OWNERS | VFSCAP_NSEC | VFSCAP_XATTR |
+	    VFSCAP_WRITE | VFSCAP_EXCHANGE,
 	.vfs_probe = ffs_vfs_probe,
 	.vfs_mount = ffs_vfs_mount,
 	.vfs_unmount = ffs_vfs_unmount,

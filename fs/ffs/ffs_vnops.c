@@ -1,16 +1,17 @@
 /*
- * ffs_vnops.c: the vnode operations (read side): lookup, attributes,
- * file data through the block map, directories, symlinks, extended
- * attributes.  Operations that would write are NULL; the VFS refuses
- * them with EROFS first (mounts are read-only).
+ * ffs_vnops.c: the vnode operations: lookup, attributes, file data
+ * through the block map (read, and write with BMAP_ALLOC), directories,
+ * symlinks, extended attributes; the name layer's operations are in
+ * ffs_wnops.c.
  *
- * Nodes are immutable after load, so everything here is safe under a
- * shared vnode lock.
+ * Nodes change only under the exclusive vnode lock, so the read side
+ * here is safe under a shared one.
  */
 #include <sys/systm.h>
 #include <sys/buf.h>
 #include <sys/fcntl.h>
 #include "fs/ffs/ffs.h"
+#include "fs/ffs/ffs_w.h"
 
 static int
 ffs_lookup(struct vnode *dvp, struct componentname *cnp, struct vnode **vpp)
@@ -152,10 +153,10 @@ ffs_bmap(struct vnode *vp, int64_t off, int64_t len, uint32_t flags,
 	struct ffs_run r;
 	int error;
 
-	if (flags & BMAP_ALLOC)
-		return EROFS;
 	if (fn->fn_type != VREG || off < 0)
 		return EOPNOTSUPP;
+	if (flags & BMAP_ALLOC)
+		return ffs_bmap_alloc(fn, off, len, bm);
 	lbn = (uint64_t)off >> bshift;
 	if ((error = ffs_bmap_run(fn, lbn, &r)) != 0)
 		return error;
@@ -168,6 +169,53 @@ ffs_bmap(struct vnode *vp, int64_t off, int64_t len, uint32_t flags,
 	bm->bm_dev = fm->fm_dev;
 	bm->bm_flags = r.r_frag == 0 ? BMAP_HOLE : 0;
 	return 0;
+}
+
+/*
+ * Regular files: the data straight to the device (genfs_write_bmap),
+ * storage from ffs_bmap_alloc, which grows the size as it goes; on a
+ * failure the file is cut back to what was written (or its old size),
+ * so nothing stays allocated past its end.
+ */
+static int
+ffs_write(struct vnode *vp, struct uio *uio, int ioflag)
+{
+	struct ffs_node *fn = VTOF(vp);
+	struct ffs_mount *fm = fn->fn_mount;
+	uint64_t max = ffs_maxsize(&fm->fm_fs), osize;
+	int error, error2;
+
+	if (fn->fn_type == VDIR)
+		return EISDIR;
+	if (fn->fn_type != VREG)
+		return EINVAL;
+	if (!fm->fm_writable)
+		return EROFS;
+	if (ioflag & IO_APPEND)
+		uio->uio_offset = fn->fn_size;
+	if (uio->uio_resid == 0)
+		return 0;
+	if (uio->uio_offset < 0 || (uint64_t)uio->uio_offset >= max ||
+	    uio->uio_resid > max - (uint64_t)uio->uio_offset)
+		return EFBIG;
+	osize = (uint64_t)fn->fn_size;
+	error = genfs_write_bmap(vp, uio);
+	if (error != 0 && ffs_truncate(fn, MAX(osize,
+	    (uint64_t)uio->uio_offset)) != 0)
+		ffs_lost_error(fm, error);	/* blocks past the end */
+	else if (uio->uio_offset > fn->fn_size)
+		ffs_node_setsize(fn, (uint64_t)uio->uio_offset);
+	ffs_node_touch(fn, FFS_T_MTIME | FFS_T_CTIME);
+	error2 = ffs_node_update(fn);
+	if (error == 0 && error2 == 0 && (ioflag & IO_SYNC))
+		error2 = ffs_rw_sync(fm);
+	return error != 0 ? error : error2;
+}
+
+static int
+ffs_fsync(struct vnode *vp, int flags)
+{
+	return ffs_rw_sync(VTOF(vp)->fn_mount);
 }
 
 static int
@@ -189,22 +237,6 @@ ffs_listxattr(struct vnode *vp, char *buf, size_t size, size_t *retlen)
 	return ffs_xattr_list(VTOF(vp), buf, size, retlen);
 }
 
-/* Nothing is written: keep the vnode cached. */
-static int
-ffs_inactive(struct vnode *vp, bool *recycle)
-{
-	*recycle = false;
-	return 0;
-}
-
-static int
-ffs_reclaim(struct vnode *vp)
-{
-	ffs_node_free(VTOF(vp));
-	vp->v_data = NULL;
-	return 0;
-}
-
 const struct vnodeops ffs_vnodeops = {
 	.vop_lookup = ffs_lookup,
 	.vop_getattr = ffs_getattr,
@@ -217,4 +249,18 @@ const struct vnodeops ffs_vnodeops = {
 	.vop_listxattr = ffs_listxattr,
 	.vop_inactive = ffs_inactive,
 	.vop_reclaim = ffs_reclaim,
+	/* The name layer (ffs_wnops.c, ffs_wrename.c). */
+	.vop_create = ffs_create,
+	.vop_mkdir = ffs_mkdir,
+	.vop_symlink = ffs_symlink,
+	.vop_link = ffs_link,
+	.vop_remove = ffs_remove,
+	.vop_rmdir = ffs_rmdir,
+	.vop_rename = ffs_rename,
+	.vop_setattr = ffs_setattr,
+	.vop_setxattr = ffs_setxattr,		/* ffs_xattr_w.c */
+	.vop_removexattr = ffs_removexattr,
+	/* The write half: file data (ffs_balloc.c). */
+	.vop_write = ffs_write,
+	.vop_fsync = ffs_fsync,
 };

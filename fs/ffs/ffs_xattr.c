@@ -14,20 +14,10 @@
 #include <sys/kmem.h>
 #include <sys/buf.h>
 #include "fs/ffs/ffs.h"
-
-#define FFS_EA_USER	1
-#define FFS_EA_SYSTEM	2
-
-/* One decoded record. */
-struct ffs_ea {
-	char		 ea_name[16 + 256];	/* namespace prefix + name */
-	size_t		 ea_namelen;
-	const uint8_t	*ea_value;
-	uint32_t	 ea_valuelen;
-};
+#include "fs/ffs/ffs_w.h"
 
 /* Read the whole area into a new buffer of fn_di.di_extsize bytes. */
-static int
+int
 ffs_ea_read(struct ffs_node *fn, uint8_t **areap)
 {
 	struct ffs_mount *fm = fn->fn_mount;
@@ -62,7 +52,7 @@ ffs_ea_read(struct ffs_node *fn, uint8_t **areap)
  * Decode the record at *offp of area (size bytes) into ea and move *offp
  * past it.  ENOENT at the end.
  */
-static int
+int
 ffs_ea_next(struct ffs_node *fn, const uint8_t *area, uint32_t size,
     uint32_t *offp, struct ffs_ea *ea)
 {

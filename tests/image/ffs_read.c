@@ -24,273 +24,60 @@
  */
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <sys/sysmacros.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "ak/ak.h"
-#include "tests/lib/tcheck.h"
 #include "tests/image/ffs_test.h"
-
-#define MAXNAMES	4096
-#define MAXDEPTH	24
-#define MAXLINKS	64
+#include "tests/lib/tcheck.h"
+#include "tests/lib/treecmp.h"
 
 char ffs_dir[1024];
 char *ffs_hbuf, *ffs_kbuf;
-static const char *curimg = "";
 
-/* Hard links: host inode to image inode, for files with nlink > 1. */
-static struct { ino_t h; uint64_t k; } links[MAXLINKS];
-static int nlinks;
-static int nentries;
-
-static int
-cmpstr(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int
-host_names(const char *path, char **names)
-{
-	struct dirent *d;
-	DIR *dir;
-	int n = 0;
-
-	if ((dir = opendir(path)) == NULL)
-		return -1;
-	while ((d = readdir(dir)) != NULL && n < MAXNAMES)
-		if (strcmp(d->d_name, ".") != 0 && strcmp(d->d_name, "..") != 0)
-			names[n++] = strdup(d->d_name);
-	closedir(dir);
-	qsort(names, n, sizeof(names[0]), cmpstr);
-	return n;
-}
-
-/* The image's names, sorted, with d_type and d_ino; *ndots "." and "..". */
-struct kent {
-	char		*name;
-	unsigned char	 type;
-	uint64_t	 ino;
-};
-
-static int
-cmpkent(const void *a, const void *b)
-{
-	return strcmp(((const struct kent *)a)->name,
-	    ((const struct kent *)b)->name);
-}
-
-static int
-ak_names(const char *path, struct kent *ents, int *ndots)
-{
-	struct ak_dirent *d;
-	AK_DIR *dir;
-	int n = 0;
-
-	*ndots = 0;
-	if ((dir = ak_sys_opendir(path)) == NULL)
-		return -1;
-	while ((d = ak_sys_readdir(dir)) != NULL && n < MAXNAMES) {
-		if (strcmp(d->d_name, ".") == 0 ||
-		    strcmp(d->d_name, "..") == 0) {
-			(*ndots)++;
-			continue;
-		}
-		ents[n].name = strdup(d->d_name);
-		ents[n].type = d->d_type;
-		ents[n++].ino = d->d_ino;
-	}
-	ak_sys_closedir(dir);
-	qsort(ents, n, sizeof(ents[0]), cmpkent);
-	return n;
-}
-
-static unsigned char
-dtype_of(mode_t m)
-{
-	switch (m & S_IFMT) {
-	case S_IFDIR:	return DT_DIR;
-	case S_IFREG:	return DT_REG;
-	case S_IFLNK:	return DT_LNK;
-	case S_IFCHR:	return DT_CHR;
-	case S_IFBLK:	return DT_BLK;
-	case S_IFIFO:	return DT_FIFO;
-	case S_IFSOCK:	return DT_SOCK;
-	default:	return DT_UNKNOWN;
-	}
-}
-
-/* Every byte of a regular file, in chunks and at odd offsets. */
+/* makefs stores no holes: all data, then the end. */
 static void
-compare_data(const char *hpath, const char *kpath, off_t size)
+cmp_holes(const char *hpath, const char *kpath, const struct stat *hs,
+    const struct stat *ks, void *arg)
 {
-	static const off_t offs[] = { 1, 511, 4095, 8193, 49151, 98305,
-	    786431, 1048577, 8999000 };
-	int hfd = open(hpath, O_RDONLY), kfd = ak_sys_open(kpath, O_RDONLY);
-	ssize_t hn, kn;
-	off_t off;
-	size_t i;
+	int kfd;
 
-	tcheck(hfd >= 0 && kfd >= 0, "%s: %s: open: %s", curimg, kpath,
-	    strerror(errno));
-	if (hfd < 0 || kfd < 0)
-		goto out;
-	for (off = 0;; off += hn) {
-		hn = pread(hfd, ffs_hbuf, FFS_CHUNK, off);
-		kn = ak_sys_pread(kfd, ffs_kbuf, FFS_CHUNK, off);
-		if (hn != kn || (hn > 0 && memcmp(ffs_hbuf, ffs_kbuf, hn))) {
-			tcheck(false, "%s: %s: data differs at %lld: host "
-			    "%zd, ak %zd (%s)", curimg, kpath, (long long)off,
-			    hn, kn, kn < 0 ? strerror(errno) : "");
-			goto out;
-		}
-		if (hn <= 0)
-			break;
-	}
-	tcheck(true, "data");
-	for (i = 0; i < sizeof(offs) / sizeof(offs[0]) && offs[i] < size;
-	    i++) {
-		hn = pread(hfd, ffs_hbuf, 9000, offs[i]);
-		kn = ak_sys_pread(kfd, ffs_kbuf, 9000, offs[i]);
-		tcheck(hn == kn && (hn <= 0 || !memcmp(ffs_hbuf, ffs_kbuf, hn)),
-		    "%s: %s: pread(9000, %lld): host %zd, ak %zd", curimg,
-		    kpath, (long long)offs[i], hn, kn);
-	}
-	if (size > 0) {
-		/* makefs stores no holes: all data, then the end. */
-		tcheck(ak_sys_lseek(kfd, 0, SEEK_DATA) == 0 &&
-		    ak_sys_lseek(kfd, 0, SEEK_HOLE) == size, "%s: %s: "
-		    "SEEK_DATA/SEEK_HOLE", curimg, kpath);
-	}
-	kn = ak_sys_pread(kfd, ffs_kbuf, 10, size + 5);
-	tcheck(kn == 0, "%s: %s: read past EOF gave %zd", curimg, kpath, kn);
-out:
-	if (hfd >= 0)
-		close(hfd);
+	if (!S_ISREG(hs->st_mode) || hs->st_size == 0)
+		return;
+	kfd = ak_sys_open(kpath, O_RDONLY);
+	tcheck(kfd >= 0 && ak_sys_lseek(kfd, 0, SEEK_DATA) == 0 &&
+	    ak_sys_lseek(kfd, 0, SEEK_HOLE) == hs->st_size,
+	    "%s: SEEK_DATA/SEEK_HOLE", kpath);
 	if (kfd >= 0)
 		ak_sys_close(kfd);
 }
 
-/* Paths share an image inode exactly when they share a host inode. */
-static void
-check_link(const struct stat *hs, const struct stat *ks, const char *kpath)
+/* The mounted image against the tree; the number of entries compared. */
+static int
+walk(const char *tree, const char *img)
 {
-	int i;
+	/* Around fragment and block boundaries and the indirect blocks. */
+	static const off_t offs[] = { 1, 511, 4095, 8193, 49151, 98305,
+	    786431, 1048577, 8999000, -1 };
+	static const struct tcmp_opts o = {
+		/* makefs keeps whole seconds: the nanoseconds must be 0. */
+		.flags = TCMP_DOTS | TCMP_DTYPE | TCMP_DINO | TCMP_PERMS |
+		    TCMP_OWNER | TCMP_MTIME | TCMP_MTIME_NS | TCMP_NLINK |
+		    TCMP_DIRNLINK | TCMP_RDEV | TCMP_SYMLINK | TCMP_DATA |
+		    TCMP_EOF | TCMP_HARDLINK,
+		.offs = offs,
+		.entry = cmp_holes,
+	};
+	int n;
 
-	if (hs->st_nlink < 2 || S_ISDIR(hs->st_mode))
-		return;
-	for (i = 0; i < nlinks; i++) {
-		if (links[i].h == hs->st_ino || links[i].k == ks->st_ino) {
-			tcheck(links[i].h == hs->st_ino &&
-			    links[i].k == ks->st_ino, "%s: %s: hard link "
-			    "inode %llu", curimg, kpath,
-			    (unsigned long long)ks->st_ino);
-			return;
-		}
-	}
-	if (nlinks < MAXLINKS) {
-		links[nlinks].h = hs->st_ino;
-		links[nlinks++].k = ks->st_ino;
-	}
-}
-
-static void
-compare_entry(const char *hpath, const char *kpath)
-{
-	struct stat hs, ks;
-	char ht[PATH_MAX], kt[PATH_MAX];
-	ssize_t hn, kn;
-
-	if (lstat(hpath, &hs) != 0 || ak_sys_lstat(kpath, &ks) != 0) {
-		tcheck(false, "%s: %s: lstat: %s", curimg, kpath,
-		    strerror(errno));
-		return;
-	}
-	nentries++;
-	tcheck(hs.st_mode == ks.st_mode, "%s: %s: mode %o, want %o", curimg,
-	    kpath, ks.st_mode, hs.st_mode);
-	tcheck(ks.st_uid == hs.st_uid && ks.st_gid == hs.st_gid, "%s: %s: "
-	    "owner %u:%u, want %u:%u", curimg, kpath, ks.st_uid, ks.st_gid,
-	    hs.st_uid, hs.st_gid);
-	/* makefs keeps whole seconds; the nanoseconds must then be 0. */
-	tcheck(ks.st_mtim.tv_sec == hs.st_mtim.tv_sec &&
-	    (ks.st_mtim.tv_nsec == 0 ||
-	    ks.st_mtim.tv_nsec == hs.st_mtim.tv_nsec), "%s: %s: mtime "
-	    "%lld.%09ld, want %lld", curimg, kpath,
-	    (long long)ks.st_mtim.tv_sec, ks.st_mtim.tv_nsec,
-	    (long long)hs.st_mtim.tv_sec);
-	tcheck(ks.st_nlink == hs.st_nlink, "%s: %s: nlink %lu, want %lu",
-	    curimg, kpath, (unsigned long)ks.st_nlink,
-	    (unsigned long)hs.st_nlink);
-	if (!S_ISDIR(hs.st_mode))
-		tcheck(ks.st_size == hs.st_size, "%s: %s: size %lld, want "
-		    "%lld", curimg, kpath, (long long)ks.st_size,
-		    (long long)hs.st_size);
-	if (S_ISCHR(hs.st_mode) || S_ISBLK(hs.st_mode))
-		tcheck(major(ks.st_rdev) == major(hs.st_rdev) &&
-		    minor(ks.st_rdev) == minor(hs.st_rdev), "%s: %s: rdev "
-		    "%u,%u, want %u,%u", curimg, kpath, major(ks.st_rdev),
-		    minor(ks.st_rdev), major(hs.st_rdev), minor(hs.st_rdev));
-	if (S_ISLNK(hs.st_mode)) {
-		hn = readlink(hpath, ht, sizeof(ht));
-		kn = ak_sys_readlink(kpath, kt, sizeof(kt));
-		tcheck(hn == kn && hn > 0 && memcmp(ht, kt, hn) == 0,
-		    "%s: %s: symlink target differs (%zd/%zd)", curimg,
-		    kpath, hn, kn);
-	}
-	check_link(&hs, &ks, kpath);
-	if (S_ISREG(hs.st_mode))
-		compare_data(hpath, kpath, hs.st_size);
-}
-
-static void
-walk(const char *hdir, const char *kdir, int depth)
-{
-	static struct kent kn[MAXDEPTH + 1][MAXNAMES];
-	char *hn[MAXNAMES];
-	char hp[PATH_MAX], kp[PATH_MAX];
-	struct kent *k = kn[depth];
-	struct stat hs, ks;
-	int nh, nk, i, ndots;
-
-	if (depth > MAXDEPTH)
-		return;
-	nh = host_names(hdir, hn);
-	nk = ak_names(kdir, k, &ndots);
-	tcheck(nk == nh, "%s: %s: %d entries, want %d (%s)", curimg, kdir,
-	    nk, nh, nk < 0 ? strerror(errno) : "");
-	tcheck(ndots == 2, "%s: %s: %d dot entries", curimg, kdir, ndots);
-	for (i = 0; i < nh && i < nk; i++) {
-		if (strcmp(hn[i], k[i].name) != 0) {
-			tcheck(false, "%s: %s: entry %d is %s, want %s", curimg,
-			    kdir, i, k[i].name, hn[i]);
-			break;
-		}
-		snprintf(hp, sizeof(hp), "%s/%s", hdir, hn[i]);
-		snprintf(kp, sizeof(kp), "%s/%s", kdir, k[i].name);
-		if (lstat(hp, &hs) != 0)
-			continue;
-		tcheck(k[i].type == dtype_of(hs.st_mode), "%s: %s: d_type %u",
-		    curimg, kp, k[i].type);
-		compare_entry(hp, kp);
-		tcheck(ak_sys_lstat(kp, &ks) == 0 && ks.st_ino == k[i].ino,
-		    "%s: %s: d_ino %llu", curimg, kp,
-		    (unsigned long long)k[i].ino);
-		if (S_ISDIR(hs.st_mode))
-			walk(hp, kp, depth + 1);
-	}
-	for (i = 0; i < nh; i++)
-		free(hn[i]);
-	for (i = 0; i < nk; i++)
-		free(k[i].name);
+	tc_prefix = img;
+	n = tcmp_tree(tree, FFS_MNT, &o);
+	tc_prefix = NULL;
+	return n;
 }
 
 /*
@@ -298,7 +85,7 @@ walk(const char *hdir, const char *kdir, int depth)
  * against our lstat of that path.  SKIP if fls cannot read the image.
  */
 static void
-compare_fls(const char *img, int version)
+compare_fls(const char *img, int version, int nentries)
 {
 	char cmd[4096], line[4096], path[PATH_MAX + 8], *tab, *colon;
 	struct stat ks;
@@ -342,13 +129,14 @@ check_image(const char *img, int version, int bsize, int fsize, bool probe)
 {
 	char path[2048], tree[2048];
 	struct statvfs sv;
+	int nentries;
 
 	snprintf(path, sizeof(path), "%s/%s", ffs_dir, img);
 	snprintf(tree, sizeof(tree), "%s/tree", ffs_dir);
-	curimg = img;
-	nlinks = nentries = 0;
-	tcheck(ak_sys_mount("ffs", FFS_MNT, 0, path, NULL) != 0 &&
-	    errno == EROFS, "%s: read-write mount: %s", img, strerror(errno));
+	/* Read-write (the write half): mounts, and unmounts clean. */
+	tcheck(ak_sys_mount("ffs", FFS_MNT, 0, path, NULL) == 0 &&
+	    ak_sys_unmount(FFS_MNT, 0) == 0, "%s: read-write mount: %s",
+	    img, strerror(errno));
 	if (ak_sys_mount(probe ? NULL : (version == 1 ? "ufs1" : "ffs"),
 	    FFS_MNT, AK_MNT_RDONLY, path, NULL) != 0) {
 		tcheck(false, "%s: mount: %s", img, strerror(errno));
@@ -361,12 +149,12 @@ check_image(const char *img, int version, int bsize, int fsize, bool probe)
 	    "%s: statvfs %lu/%lu blocks %lu free %lu files %lu free %lu", img,
 	    sv.f_bsize, sv.f_frsize, sv.f_blocks, sv.f_bfree, sv.f_files,
 	    sv.f_ffree);
-	walk(tree, FFS_MNT, 0);
+	nentries = walk(tree, img);
 	/* Every inode of the tree, and the root, is counted as used. */
 	tcheck(sv.f_files - sv.f_ffree >= (unsigned long)nentries - 2,
 	    "%s: %lu inodes used for %d entries", img,
 	    sv.f_files - sv.f_ffree, nentries);
-	compare_fls(img, version);
+	compare_fls(img, version, nentries);
 	tcheck(ak_sys_unmount(FFS_MNT, 0) == 0, "%s: unmount: %s", img,
 	    strerror(errno));
 	/* makefs's bitmaps, counts and links pass the driver's check. */
@@ -375,30 +163,8 @@ check_image(const char *img, int version, int bsize, int fsize, bool probe)
 	    strerror(errno));
 }
 
-static int
-setup(void)
-{
-	const char *reuse = getenv("FFS_IMGDIR"), *base = getenv("AK_TESTDIR");
-	char tmpl[] = "/tmp/ffs_read.XXXXXX";
-	int rc;
-
-	if (reuse != NULL) {
-		snprintf(ffs_dir, sizeof(ffs_dir), "%s", reuse);
-		return 0;
-	}
-	if (base == NULL && (base = mkdtemp(tmpl)) == NULL)
-		return -1;
-	snprintf(ffs_dir, sizeof(ffs_dir), "%s/ffs", base);
-	rc = tsh("sh tests/image/mkffs.sh '%s'", ffs_dir);
-	if (rc == 77) {
-		printf("SKIP: ffs images (makefs is not installed)\n");
-		return 1;
-	}
-	return rc == 0 ? 0 : -1;
-}
-
 int
-main(void)
+main(int argc, char **argv)
 {
 	char line[2048], img[256];
 	int version, bsize, fsize, n = 0, rc;
@@ -413,8 +179,12 @@ main(void)
 		printf("FAIL: ffs_read: set-up\n");
 		return 1;
 	}
-	if ((rc = setup()) != 0) {
-		tcheck(rc > 0, "mkffs.sh failed");
+	rc = timages(argv[0], "tests/image/mkffs.sh", "FFS_IMGDIR", ffs_dir,
+	    sizeof(ffs_dir));
+	if (rc == 77)
+		printf("SKIP: ffs images (makefs is not installed)\n");
+	if (rc != 0) {
+		tcheck(rc == 77, "mkffs.sh exited %d", rc);
 		return tsummary("ffs_read");
 	}
 	snprintf(line, sizeof(line), "%s/images.txt", ffs_dir);

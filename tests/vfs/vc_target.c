@@ -18,9 +18,12 @@
  * AK_FSCAP_NODEV), as fatfs below.  A target without AK_FSCAP_OWNERS
  * has its permission bits left out of stat records (vc_modebits).
  */
+#include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <spawn.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,6 +33,9 @@
 #define VC_ARGMAX	16	/* words in a tool's command line */
 
 extern char **environ;
+
+static int vc_tool(const char *const *argv, const char *arg);
+static void vc_imgpath(const struct vc_target *t, char *buf, size_t len);
 
 /* FAT32 of 64 MiB: the smallest size mkfs.fat makes FAT32 without fuss. */
 static int
@@ -61,6 +67,67 @@ vc_mkext2(const char *img)
 }
 static const char *const vc_e2fsck[] = { "e2fsck", "-fn", NULL };
 
+/*
+ * FFS: an empty image by NetBSD's makefs (image before tree, so not
+ * through vc_mkimage); Debian has no fsck for it, so teardown runs the
+ * driver's own check (mount option "check") instead.
+ */
+static int
+vc_mkffs(const char *img, const char *version, const char *endian)
+{
+	char tree[PATH_MAX], opt[64];
+	const char *const argv[] = { "makefs", "-t", "ffs", "-B", endian,
+	    "-o", opt, "-s", "64m", img, tree, NULL };
+
+	snprintf(tree, sizeof(tree), "%s/vc-ffs-empty", vt_testdir());
+	snprintf(opt, sizeof(opt), "version=%s,density=4096", version);
+	(void)mkdir(tree, 0755);
+	return vc_tool(argv, NULL);
+}
+
+static int
+vc_mkffs2(const char *img)
+{
+	return vc_mkffs(img, "2", "le");
+}
+
+static int
+vc_mkffs1(const char *img)
+{
+	return vc_mkffs(img, "1", "be");
+}
+
+/* Unmount, then the driver's own check must find the image clean. */
+static int
+vc_ffs_teardown(const struct vc_target *t, const char *dir)
+{
+	char img[PATH_MAX];
+	int rv;
+
+	vc_imgpath(t, img, sizeof(img));
+	if (ak_sys_unmount(dir, 0) != 0)
+		return -1;
+	rv = ak_sys_mount("ffs", dir, AK_MNT_RDONLY, img, "check");
+	if (rv != 0) {
+		printf("FAIL: %s: the driver's check: %s\n", t->t_name,
+		    vt_errname(errno));
+		return -1;
+	}
+	rv = ak_sys_unmount(dir, 0);
+	if (rv == 0)
+		unlink(img);
+	return rv;
+}
+
+/*
+ * Extended attributes on UFS2 only.  Not AK_FSCAP_SPARSE here: FFS
+ * keeps holes, but in whole blocks and always with the last block
+ * allocated (as the BSDs do), so SEEK_DATA and SEEK_HOLE do not answer
+ * as the host's page-sized holes do.
+ */
+#define VC_FFSCAPS (AK_FSCAP_WRITE | AK_FSCAP_SYMLINK | AK_FSCAP_HARDLINK | \
+	AK_FSCAP_SPECIAL | AK_FSCAP_OWNERS | AK_FSCAP_NSEC | AK_FSCAP_EXCHANGE)
+
 const struct vc_target vc_targets[] = {
 	{ "tmpfs", "tmpfs", AK_FSCAP_WRITE | AK_FSCAP_SYMLINK |
 	    AK_FSCAP_HARDLINK | AK_FSCAP_XATTR | AK_FSCAP_SPARSE |
@@ -79,6 +146,10 @@ const struct vc_target vc_targets[] = {
 	    AK_FSCAP_SPECIAL | AK_FSCAP_OWNERS | AK_FSCAP_NSEC |
 	    AK_FSCAP_EXCHANGE,
 	    vc_image_setup, vc_image_teardown, vc_mkext2, vc_e2fsck },
+	{ "ffs2rw", "ffs", VC_FFSCAPS | AK_FSCAP_XATTR, vc_image_setup,
+	    vc_ffs_teardown, vc_mkffs2, NULL },
+	{ "ffs1rw", "ffs", VC_FFSCAPS, vc_image_setup, vc_ffs_teardown,
+	    vc_mkffs1, NULL },
 	{ NULL, NULL, 0, NULL, NULL, NULL, NULL }
 };
 
