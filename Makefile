@@ -59,6 +59,9 @@ TESTBINS += $(BUILD)/tests/fault/tmpfs_nomem
 TESTBINS += $(BUILD)/tests/fuzz/hostile_mem
 TESTBINS += $(BUILD)/tests/fuzz/fuzz_replay
 TESTBINS += $(BUILD)/tests/image/ffs_read
+TESTBINS += $(BUILD)/tests/image/ffs_write
+TESTBINS += $(BUILD)/tests/image/ffs_wdata
+TESTBINS += $(BUILD)/tests/image/ffs_wfault
 TESTBINS += $(BUILD)/tests/host/sandbox_test
 
 all: $(BUILD)/libak.a $(BUILD)/libak.so $(BUILD)/ak.pc $(TESTBINS)
@@ -178,14 +181,18 @@ $(BUILD)/tests/vfs/vfs_conform: $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/vfs
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/stress/stress: $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/stress/*.c) $(VFSCOMMON)) $(BUILD)/libak.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+# tests/lib/treecmp*.c: a host tree against the tree through libak
+TREECMP = $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/lib/treecmp*.c))
 $(BUILD)/tests/image/fat_read: $(BUILD)/tests/image/fat_read.o \
     $(BUILD)/tests/image/fat_corrupt.o $(BUILD)/tests/image/fat_write.o \
-    $(BUILD)/tests/lib/tcheck.o $(BUILD)/libak.a
+    $(BUILD)/tests/lib/tcheck.o $(TREECMP) $(BUILD)/libak.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/image/fat_volume: $(BUILD)/tests/image/fat_volume.o \
     $(BUILD)/tests/lib/tcheck.o $(BUILD)/libak.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
-$(BUILD)/tests/image/ext2_read: $(BUILD)/tests/image/ext2_read.o $(BUILD)/libak.a
+$(BUILD)/tests/image/ext2_read: $(patsubst %.c,$(BUILD)/%.o,\
+    $(wildcard tests/image/ext2_read.c tests/image/ext2r_*.c)) \
+    $(BUILD)/tests/lib/tcheck.o $(TREECMP) $(BUILD)/libak.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/image/ext2_write: $(patsubst %.c,$(BUILD)/%.o,\
     $(wildcard tests/image/ext2_write.c tests/image/ext2w_*.c)) \
@@ -199,18 +206,29 @@ $(BUILD)/tests/image/ext2_dirindex: $(BUILD)/tests/image/ext2_dirindex.o \
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/image/sqfs_read: $(BUILD)/tests/image/sqfs_read.o \
     $(BUILD)/tests/image/sqfs_corrupt.o $(BUILD)/tests/lib/tcheck.o \
-    $(BUILD)/libak.a
+    $(TREECMP) $(BUILD)/libak.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/image/part_read: $(BUILD)/tests/image/part_read.o \
-    $(BUILD)/tests/lib/tcheck.o $(BUILD)/libak.a
+    $(BUILD)/tests/lib/tcheck.o $(TREECMP) $(BUILD)/libak.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/image/iso_read: $(BUILD)/tests/image/iso_read.o \
     $(BUILD)/tests/image/iso_corrupt.o $(BUILD)/tests/lib/tcheck.o \
-    $(BUILD)/libak.a
+    $(TREECMP) $(BUILD)/libak.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/image/ffs_read: $(BUILD)/tests/image/ffs_read.o \
     $(BUILD)/tests/image/ffs_corrupt.o $(BUILD)/tests/lib/tcheck.o \
+    $(TREECMP) $(BUILD)/libak.a
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/image/ffs_write: $(BUILD)/tests/image/ffs_write.o \
+    $(BUILD)/tests/image/ffsw_ops.o $(BUILD)/tests/image/ffsw_cmp.o \
+    $(BUILD)/tests/image/ffsw_misc.o $(BUILD)/tests/lib/tcheck.o \
     $(BUILD)/libak.a
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/image/ffs_wdata: $(BUILD)/tests/image/ffs_wdata.o \
+    $(BUILD)/tests/lib/tcheck.o $(BUILD)/libak.a
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/image/ffs_wfault: $(BUILD)/tests/image/ffs_wfault.o \
+    $(BUILD)/tests/lib/tcheck.o $(BUILD)/libak-fault.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 
 # --- checks ----------------------------------------------------------------

@@ -24,7 +24,8 @@ progs="$B/tests/unit/ktest_run $B/tests/host/hyp_test
     $B/tests/fault/fault_modes $B/tests/fuzz/hostile_mem
     $B/tests/fault/crash_long $B/tests/fault/tmpfs_nomem
     $B/tests/host/sandbox_test $B/tests/fsu/copy_test
-    $B/tests/image/ffs_read
+    $B/tests/image/ffs_read $B/tests/image/ffs_write
+    $B/tests/image/ffs_wdata $B/tests/image/ffs_wfault
     tests/fsu/fsu_test.sh tests/fsu/fsck_test.sh tests/fuse/fuse_test.sh $B/tests/fuse/fuse_conform"
 tpass=0
 tfail=0

@@ -16,7 +16,6 @@
  * an error (or a fallback the format defines), never a crash or a hang
  * (fat_corrupt.c).  The write tests are in fat_write.c.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -30,68 +29,12 @@
 #include "ak/ak.h"
 #include "tests/image/fat_test.h"
 #include "tests/lib/tcheck.h"
+#include "tests/lib/treecmp.h"
 
 #define SKIP_RC		77	/* mkfat.sh: tools missing */
 char workdir[4096];
 int compare_mtime = 1;		/* write tests: the model's mtimes differ */
 
-static int
-cmpstr(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Names of a host directory, sorted; returns the count. */
-static int
-host_names(const char *path, char **names)
-{
-	DIR *d = opendir(path);
-	struct dirent *de;
-	int n = 0;
-
-	if (d == NULL)
-		return -1;
-	while ((de = readdir(d)) != NULL && n < MAXNAMES)
-		if (strcmp(de->d_name, ".") != 0 &&
-		    strcmp(de->d_name, "..") != 0)
-			names[n++] = strdup(de->d_name);
-	closedir(d);
-	qsort(names, (size_t)n, sizeof(*names), cmpstr);
-	return n;
-}
-
-/* Names of a directory in the image, sorted; sets *dots to 2 if "." and
- * ".." were both listed. */
-int
-ak_names(const char *path, char **names, int *dots)
-{
-	AK_DIR *d = ak_sys_opendir(path);
-	struct ak_dirent *de;
-	int n = 0;
-
-	*dots = 0;
-	if (d == NULL)
-		return -1;
-	while ((de = ak_sys_readdir(d)) != NULL && n < MAXNAMES) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			(*dots)++;
-		else
-			names[n++] = strdup(de->d_name);
-	}
-	ak_sys_closedir(d);
-	qsort(names, (size_t)n, sizeof(*names), cmpstr);
-	return n;
-}
-
-void
-free_names(char **names, int n)
-{
-	while (n-- > 0)
-		free(names[n]);
-}
-
-/* Read a whole host file; returns its size or -1. */
 /* Is name in the listing of dir? */
 int
 listed(const char *dir, const char *name)
@@ -108,6 +51,7 @@ listed(const char *dir, const char *name)
 	return found;
 }
 
+/* A whole host file in a new buffer; its size or -1. */
 long
 host_slurp(const char *path, char **bufp)
 {
@@ -127,115 +71,38 @@ host_slurp(const char *path, char **bufp)
 }
 
 /*
- * Compare the contents of a file: sequential reads in an odd chunk size
- * (so reads straddle clusters), then a pread in the middle.
+ * What FAT keeps of a tree: names (exact, case included), "." and "..",
+ * types, sizes, files' mtimes rounded down to 2 s (unless the tree is
+ * a model with other times), and the bytes, read in an odd chunk size
+ * so reads straddle clusters, then half the file in one pread.
  */
+static struct tcmp_opts
+fat_opts(void)
+{
+	struct tcmp_opts o = {
+		.flags = TCMP_DOTS | TCMP_DOTDOT | TCMP_DATA | TCMP_MIDREAD,
+		.chunk = 65537,
+	};
+
+	if (compare_mtime)
+		o.flags |= TCMP_MTIME | TCMP_MTIME_2S | TCMP_FILETIME;
+	return o;
+}
+
 void
 compare_data(const char *hpath, const char *apath)
 {
-	char *hbuf, *abuf;
-	long hsize = host_slurp(hpath, &hbuf);
-	long got = 0;
-	ssize_t r;
-	int fd;
+	struct tcmp_opts o = fat_opts();
 
-	if (hsize < 0) {
-		tcheck(false, "%s: cannot read host file", hpath);
-		return;
-	}
-	abuf = malloc((size_t)hsize + 70000);
-	if ((fd = ak_sys_open(apath, O_RDONLY)) < 0) {
-		tcheck(false, "%s: open: %s", apath, strerror(errno));
-		goto out;
-	}
-	while ((r = ak_sys_read(fd, abuf + got, 65537)) > 0)
-		got += r;
-	tcheck(r == 0 && got == hsize && memcmp(hbuf, abuf, (size_t)hsize) == 0,
-	    "%s: contents differ (read %ld of %ld, last %zd: %s)", apath, got,
-	    hsize, r, r < 0 ? strerror(errno) : "");
-	if (hsize > 10) {
-		r = ak_sys_pread(fd, abuf, (size_t)hsize / 2, hsize / 3);
-		tcheck(r == hsize / 2 &&
-		    memcmp(abuf, hbuf + hsize / 3, (size_t)r) == 0,
-		    "%s: pread at %ld differs", apath, hsize / 3);
-	}
-	ak_sys_close(fd);
-out:
-	free(hbuf);
-	free(abuf);
+	tcmp_file(hpath, apath, &o);
 }
 
-/* Compare one entry (not a directory's contents). */
-static void
-compare_entry(const char *hpath, const char *apath, struct stat *ast)
-{
-	struct stat hst;
-
-	if (lstat(hpath, &hst) != 0 || ak_sys_lstat(apath, ast) != 0) {
-		tcheck(false, "%s: stat: %s", apath, strerror(errno));
-		return;
-	}
-	tcheck((S_ISDIR(hst.st_mode) && S_ISDIR(ast->st_mode)) ||
-	    (S_ISREG(hst.st_mode) && S_ISREG(ast->st_mode)),
-	    "%s: type %o, host %o", apath, ast->st_mode, hst.st_mode);
-	if (!S_ISREG(hst.st_mode))
-		return;
-	tcheck(ast->st_size == hst.st_size, "%s: size %lld, host %lld", apath,
-	    (long long)ast->st_size, (long long)hst.st_size);
-	tcheck(!compare_mtime || ast->st_mtime == (hst.st_mtime & ~(time_t)1),
-	    "%s: mtime %lld, host %lld", apath, (long long)ast->st_mtime,
-	    (long long)hst.st_mtime);
-	compare_data(hpath, apath);
-}
-
-/* Compare directory trees recursively. */
 void
-compare_dir(const char *hdir, const char *adir, ino_t parentino)
+compare_dir(const char *hdir, const char *adir)
 {
-	char **hn = calloc(MAXNAMES, sizeof(char *));
-	char **an = calloc(MAXNAMES, sizeof(char *));
-	char hp[4096], ap[4096];
-	struct stat ast, dst;
-	int nh, na, dots, i;
+	struct tcmp_opts o = fat_opts();
 
-	nh = host_names(hdir, hn);
-	na = ak_names(adir, an, &dots);
-	tcheck(na >= 0 && dots == 2, "%s: listing (%d names, %d dots): %s",
-	    adir, na, dots, strerror(errno));
-	tcheck(nh == na, "%s: %d names, host %d", adir, na, nh);
-	for (i = 0; i < nh && i < na; i++)
-		if (strcmp(hn[i], an[i]) != 0) {
-			tcheck(false, "%s: name \"%s\", host \"%s\"", adir,
-			    an[i], hn[i]);
-			break;
-		}
-	PATHF(ap, "%s/..", adir);
-	if (parentino != 0)
-		tcheck(ak_sys_stat(ap, &dst) == 0 && dst.st_ino == parentino,
-		    "%s: \"..\" is not the parent", adir);
-	if (ak_sys_stat(adir, &dst) != 0)
-		tcheck(false, "%s: stat", adir);
-	for (i = 0; i < nh; i++) {
-		PATHF(hp, "%s/%s", hdir, hn[i]);
-		PATHF(ap, "%s/%s", adir, hn[i]);
-		compare_entry(hp, ap, &ast);
-		if (S_ISDIR(ast.st_mode))
-			compare_dir(hp, ap, dst.st_ino);
-	}
-	free_names(hn, nh);
-	free_names(an, na > 0 ? na : 0);
-	free(hn);
-	free(an);
-}
-
-/* Same file? (stat both, compare inode numbers) */
-static int
-same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-
-	return ak_sys_stat(a, &sa) == 0 && ak_sys_stat(b, &sb) == 0 &&
-	    sa.st_ino == sb.st_ino;
+	tcmp_tree(hdir, adir, &o);
 }
 
 /* Case-insensitive lookup and mtools' short names. */
@@ -248,13 +115,13 @@ check_names(const char *img, const char *mnt)
 
 	PATHF(a, "%s/hello.txt", mnt);
 	PATHF(b, "%s/HELLO.TXT", mnt);
-	tcheck(same_file(a, b), "%s: HELLO.TXT is not hello.txt", img);
+	tcheck(tcmp_same_inode(a, b), "%s: HELLO.TXT is not hello.txt", img);
 	PATHF(a, "%s/This is a long file name.txt", mnt);
 	PATHF(b, "%s/this IS A long FILE name.TXT", mnt);
-	tcheck(same_file(a, b), "%s: long name lookup ignoring case", img);
+	tcheck(tcmp_same_inode(a, b), "%s: long name lookup ignoring case", img);
 	PATHF(a, "%s/CAFÉ.TXT", mnt);
 	PATHF(b, "%s/café.txt", mnt);
-	tcheck(same_file(a, b), "%s: Latin-1 case folding", img);
+	tcheck(tcmp_same_inode(a, b), "%s: Latin-1 case folding", img);
 	PATHF(a, "%s/no such file", mnt);
 	tcheck(ak_sys_stat(a, &st) != 0 && errno == ENOENT,
 	    "%s: missing file: %s", img, strerror(errno));
@@ -278,7 +145,7 @@ check_names(const char *img, const char *mnt)
 			strcpy(strrchr(b, '/') + 1, f3);
 		else
 			PATHF(b, "%s/%s", mnt, f3);
-		tcheck(same_file(a, b), "%s: short name %s is not %s", img, b,
+		tcheck(tcmp_same_inode(a, b), "%s: short name %s is not %s", img, b,
 		    a);
 	}
 	fclose(f);
@@ -370,7 +237,7 @@ test_images(void)
 			tcheck(false, "%s: mount: %s", img, strerror(errno));
 			continue;
 		}
-		compare_dir(tree, mnt, 0);
+		compare_dir(tree, mnt);
 		check_names(img, mnt);
 		check_fs(img, imgpath, mnt);
 		tcheck(ak_sys_unmount(mnt, 0) == 0, "%s: unmount: %s", img,
@@ -469,33 +336,6 @@ write_off_child(void *arg)
 	ak_fini();
 }
 
-/* Find tests/image/mkfat.sh: $AK_SRCDIR, the current directory, or
- * three levels above this program (BUILD/tests/image/fat_read). */
-static int
-find_script(const char *argv0, char *out, size_t size)
-{
-	const char *src = getenv("AK_SRCDIR");
-	char dir[4096], *slash;
-
-	if (src != NULL) {
-		if (snprintf(out, size, "%s/tests/image/mkfat.sh", src) >=
-		    (int)size)
-			return -1;
-		return access(out, R_OK);
-	}
-	snprintf(out, size, "tests/image/mkfat.sh");
-	if (access(out, R_OK) == 0)
-		return 0;
-	PATHF(dir, "%s", argv0);
-	if ((slash = strrchr(dir, '/')) == NULL)
-		return -1;
-	*slash = '\0';
-	if (snprintf(out, size, "%s/../../../tests/image/mkfat.sh", dir) >=
-	    (int)size)
-		return -1;
-	return access(out, R_OK);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -504,7 +344,8 @@ main(int argc, char **argv)
 	int rc;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (find_script(argv[0], script, sizeof(script)) != 0) {
+	if (tsource(argv[0], "tests/image/mkfat.sh", script,
+	    sizeof(script)) != 0) {
 		printf("SKIP: fat images (mkfat.sh not found)\n");
 		return tsummary("fat_read");
 	}

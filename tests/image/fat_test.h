@@ -19,12 +19,11 @@
 extern char workdir[4096];		/* images and trees (mkfat.sh) */
 extern int compare_mtime;		/* compare_dir checks mtimes */
 
-int	ak_names(const char *path, char **names, int *dots);
-void	free_names(char **names, int n);
 /* A whole host file in a new buffer (*bufp); its size or -1. */
 long	host_slurp(const char *path, char **bufp);
+/* tests/lib/treecmp with what FAT keeps (fat_read.c). */
 void	compare_data(const char *hpath, const char *apath);
-void	compare_dir(const char *hdir, const char *adir, ino_t parentino);
+void	compare_dir(const char *hdir, const char *adir);
 int	mount_img(const char *type, const char *imgpath, const char *mnt,
 	    int flags, const char *opts);
 unsigned get16(const unsigned char *p);

@@ -21,6 +21,7 @@
 #include "ak/ak.h"
 #include "tests/image/fat_test.h"
 #include "tests/lib/tcheck.h"
+#include "tests/lib/treecmp.h"
 
 /*
  * Write tests: seeded random operation sequences applied both to an
@@ -610,9 +611,9 @@ wtest_threads(const char *imgpath)
 			snprintf(d, sizeof(d), "/wc/shared");
 		else
 			snprintf(d, sizeof(d), "/wc/d%d", i);
-		n = ak_names(d, names, &dots);
+		n = tcmp_ak_names(d, names, MAXNAMES, &dots);
 		total += n;
-		free_names(names, n > 0 ? n : 0);
+		tcmp_free_names(names, n > 0 ? n : 0);
 	}
 	free(names);
 	/* Of CT_FILES per thread, i % 3 == 1 are removed. */
@@ -656,12 +657,12 @@ wtest_image(const char *img, int nops, uint64_t seed)
 		else
 			wop_rename(&w);
 	}
-	compare_dir(w.model, w.mnt, 0);
+	compare_dir(w.model, w.mnt);
 	tcheck(ak_sys_unmount(w.mnt, 0) == 0, "%s: unmount: %s", img,
 	    strerror(errno));
 	wcheck_tools(img, imgpath, w.model);
 	if (mount_img("fatfs", imgpath, w.mnt, AK_MNT_RDONLY, NULL) == 0) {
-		compare_dir(w.model, w.mnt, 0);
+		compare_dir(w.model, w.mnt);
 		ak_sys_unmount(w.mnt, 0);
 	} else
 		tcheck(false, "%s: remount: %s", img, strerror(errno));

@@ -23,7 +23,6 @@
  */
 #include <sys/types.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -36,6 +35,7 @@
 #include "ak/ak.h"
 #include "tests/image/iso_test.h"
 #include "tests/lib/tcheck.h"
+#include "tests/lib/treecmp.h"
 
 #define MNT		"/mnt"
 #define MAXPATHS	1024
@@ -50,13 +50,6 @@ cmpstr(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void
-free_list(char **v, int n)
-{
-	while (n-- > 0)
-		free(v[n]);
-}
-
 int
 mount_img(const char *img, const char *opts)
 {
@@ -69,165 +62,23 @@ mount_img(const char *img, const char *opts)
 	return 0;
 }
 
-/* Read up to len bytes, as many as there are (pipes return less). */
-static ssize_t
-read_full(int fd, char *buf, size_t len)
-{
-	size_t got = 0;
-	ssize_t n;
-
-	while (got < len && (n = read(fd, buf + got, len - got)) != 0) {
-		if (n < 0)
-			return -1;
-		got += (size_t)n;
-	}
-	return (ssize_t)got;
-}
-
-/* Compare the bytes of an open host file and an open image file. */
+/*
+ * A Rock Ridge mount against the source tree: names (the relocation
+ * directory is an artifact of the writer), types, modes, owners, link
+ * counts, mtimes, sizes, device numbers, symlink targets, every byte.
+ */
 static void
-cmp_fds(int hfd, int kfd, const char *path)
+walk_rr(const char *tree)
 {
-	ssize_t hn, kn;
-	off_t off = 0;
+	static const char *const rootskip[] = { "rr_moved", ".rr_moved",
+	    NULL };
+	static const struct tcmp_opts o = {
+		.flags = TCMP_DOTS | TCMP_PERMS | TCMP_OWNER | TCMP_MTIME |
+		    TCMP_NLINK | TCMP_RDEV | TCMP_SYMLINK | TCMP_DATA,
+		.rootskip = rootskip,
+	};
 
-	for (;;) {
-		hn = read_full(hfd, hbuf, CHUNK);
-		kn = ak_sys_read(kfd, kbuf, CHUNK);
-		if (hn != kn || hn < 0) {
-			tcheck(false, "%s: read %zd vs %zd at %lld (%s)", path,
-			    hn, kn, (long long)off, strerror(errno));
-			return;
-		}
-		if (hn == 0)
-			break;
-		if (memcmp(hbuf, kbuf, (size_t)hn) != 0) {
-			tcheck(false, "%s: bytes differ in [%lld, +%zd)", path,
-			    (long long)off, hn);
-			return;
-		}
-		off += hn;
-	}
-	tcheck(true, "%s: bytes", path);
-}
-
-/* Sorted entry names of a directory, host or image. */
-static int
-dir_names(const char *path, bool image, char **names, bool isroot)
-{
-	struct dirent *de;
-	struct ak_dirent *ade;
-	const char *name;
-	DIR *d = NULL;
-	AK_DIR *ad = NULL;
-	int n = 0;
-
-	if (image ? (ad = ak_sys_opendir(path)) == NULL :
-	    (d = opendir(path)) == NULL)
-		return -1;
-	for (;;) {
-		if (image) {
-			if ((ade = ak_sys_readdir(ad)) == NULL)
-				break;
-			name = ade->d_name;
-		} else {
-			if ((de = readdir(d)) == NULL)
-				break;
-			name = de->d_name;
-		}
-		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ||
-		    n == MAXPATHS)
-			continue;
-		/* The relocation directory is an artifact of the writer. */
-		if (image && isroot && (strcmp(name, "rr_moved") == 0 ||
-		    strcmp(name, ".rr_moved") == 0))
-			continue;
-		names[n++] = strdup(name);
-	}
-	if (image)
-		ak_sys_closedir(ad);
-	else
-		closedir(d);
-	qsort(names, n, sizeof(*names), cmpstr);
-	return n;
-}
-
-/* One entry of a Rock Ridge mount against the source tree. */
-static void
-cmp_entry(const char *hp, const char *kp)
-{
-	struct stat hs, ks;
-	char ht[PATH_MAX], kt[PATH_MAX];
-	ssize_t hl, kl;
-	int hfd, kfd;
-
-	if (lstat(hp, &hs) != 0 || ak_sys_lstat(kp, &ks) != 0) {
-		tcheck(false, "%s: lstat: %s", kp, strerror(errno));
-		return;
-	}
-	tcheck((hs.st_mode & S_IFMT) == (ks.st_mode & S_IFMT), "%s: type "
-	    "%o vs %o", kp, hs.st_mode & S_IFMT, ks.st_mode & S_IFMT);
-	tcheck((hs.st_mode & 07777) == (ks.st_mode & 07777), "%s: mode %o "
-	    "vs %o", kp, hs.st_mode & 07777, ks.st_mode & 07777);
-	tcheck(hs.st_uid == ks.st_uid && hs.st_gid == ks.st_gid,
-	    "%s: owner %u:%u vs %u:%u", kp, hs.st_uid, hs.st_gid, ks.st_uid,
-	    ks.st_gid);
-	tcheck(hs.st_mtime == ks.st_mtime, "%s: mtime %lld vs %lld", kp,
-	    (long long)hs.st_mtime, (long long)ks.st_mtime);
-	if (!S_ISDIR(hs.st_mode))
-		tcheck(hs.st_nlink == ks.st_nlink, "%s: nlink %u vs %u", kp,
-		    (unsigned)hs.st_nlink, (unsigned)ks.st_nlink);
-	if (S_ISCHR(hs.st_mode) || S_ISBLK(hs.st_mode))
-		tcheck(hs.st_rdev == ks.st_rdev, "%s: rdev", kp);
-	if (S_ISLNK(hs.st_mode)) {
-		hl = readlink(hp, ht, sizeof(ht));
-		kl = ak_sys_readlink(kp, kt, sizeof(kt));
-		tcheck(hl == kl && hl > 0 && memcmp(ht, kt, (size_t)hl) == 0,
-		    "%s: symlink target (%zd vs %zd bytes)", kp, hl, kl);
-		tcheck(ks.st_size == hl, "%s: symlink size %lld", kp,
-		    (long long)ks.st_size);
-	}
-	if (S_ISREG(hs.st_mode)) {
-		tcheck(hs.st_size == ks.st_size, "%s: size %lld vs %lld", kp,
-		    (long long)hs.st_size, (long long)ks.st_size);
-		hfd = open(hp, O_RDONLY);
-		kfd = ak_sys_open(kp, O_RDONLY);
-		if (hfd >= 0 && kfd >= 0)
-			cmp_fds(hfd, kfd, kp);
-		else
-			tcheck(false, "%s: open: %s", kp, strerror(errno));
-		if (hfd >= 0)
-			close(hfd);
-		if (kfd >= 0)
-			ak_sys_close(kfd);
-	}
-}
-
-static void
-walk_rr(const char *hdir, const char *kdir, bool isroot, int depth)
-{
-	char *hn[MAXPATHS], *kn[MAXPATHS], hp[PATH_MAX], kp[PATH_MAX];
-	int nh, nk, i;
-	struct stat st;
-
-	nh = dir_names(hdir, false, hn, false);
-	nk = dir_names(kdir, true, kn, isroot);
-	tcheck(nk >= 0, "%s: opendir: %s", kdir, strerror(errno));
-	tcheck(nh == nk, "%s: %d entries, the tree has %d", kdir, nk, nh);
-	for (i = 0; i < nh && i < nk; i++) {
-		if (strcmp(hn[i], kn[i]) != 0) {
-			tcheck(false, "%s: entry %d: %s vs %s", kdir, i, kn[i],
-			    hn[i]);
-			break;
-		}
-		snprintf(hp, sizeof(hp), "%s/%s", hdir, hn[i]);
-		snprintf(kp, sizeof(kp), "%s/%s", kdir, kn[i]);
-		cmp_entry(hp, kp);
-		if (lstat(hp, &st) == 0 && S_ISDIR(st.st_mode) && depth < 20)
-			walk_rr(hp, kp, false, depth + 1);
-	}
-	free_list(hn, nh > 0 ? nh : 0);
-	free_list(kn, nk > 0 ? nk : 0);
+	tcmp_tree(tree, MNT, &o);
 }
 
 static ino_t
@@ -246,19 +97,18 @@ rr_inodes(void)
 	    "level6/level7/level8/level9";
 	char p[PATH_MAX];
 
-	tcheck(ino_of(MNT "/hard_a") != 0 &&
-	    ino_of(MNT "/hard_a") == ino_of(MNT "/sub/hard_b"),
+	tcheck(tcmp_same_inode(MNT "/hard_a", MNT "/sub/hard_b"),
 	    "hard links have different inode numbers");
 	tcheck(ino_of(MNT "/size_2048") != ino_of(MNT "/size_2049"),
 	    "distinct files share an inode number");
 	tcheck(ino_of(MNT "/empty") != ino_of(MNT "/empty2"),
 	    "distinct empty files share an inode number");
-	tcheck(ino_of(MNT) == ino_of(MNT "/sub/.."), "/sub/.. is not /");
-	tcheck(ino_of(MNT "/sub") == ino_of(MNT "/sub/inner/.."),
+	tcheck(tcmp_same_inode(MNT, MNT "/sub/.."), "/sub/.. is not /");
+	tcheck(tcmp_same_inode(MNT "/sub", MNT "/sub/inner/.."),
 	    "/sub/inner/.. is not /sub");
 	/* The relocated directory's ".." is its original parent. */
 	snprintf(p, sizeof(p), "%s/level10/..", deep);
-	tcheck(ino_of(p) != 0 && ino_of(p) == ino_of(deep),
+	tcheck(tcmp_same_inode(p, deep),
 	    "relocated directory's .. is not its parent");
 }
 
@@ -269,7 +119,7 @@ test_rr(const char *treename)
 	int fd;
 
 	snprintf(tree, sizeof(tree), "%s/%s", outdir, treename);
-	walk_rr(tree, MNT, true, 0);
+	walk_rr(tree);
 	rr_inodes();
 	fd = ak_sys_open(MNT "/newfile", O_RDWR | O_CREAT, 0644);
 	tcheck(fd < 0 && errno == EROFS, "create on a read-only mount");
@@ -289,24 +139,18 @@ test_zisofs(const char *treename)
 	size_t i;
 
 	snprintf(tree, sizeof(tree), "%s/%s", outdir, treename);
-	walk_rr(tree, MNT, true, 0);
+	walk_rr(tree);
 	/* Reads that start inside a block and cross into the next. */
 	snprintf(hp, sizeof(hp), "%s/text", tree);
-	hfd = open(hp, O_RDONLY);
-	fd = ak_sys_open(MNT "/text", O_RDONLY);
-	tcheck(hfd >= 0 && fd >= 0, "zisofs: open text");
-	for (i = 0; hfd >= 0 && fd >= 0 && i < sizeof(offs) / sizeof(offs[0]);
-	    i++) {
+	tcheck(tcmp_open(hp, MNT "/text", &hfd, &fd), "zisofs: open text");
+	for (i = 0; hfd >= 0 && i < sizeof(offs) / sizeof(offs[0]); i++) {
 		hn = pread(hfd, hbuf, 70000, offs[i]);
 		kn = ak_sys_pread(fd, kbuf, 70000, offs[i]);
 		tcheck(hn == kn && hn >= 0 && memcmp(hbuf, kbuf, hn) == 0,
 		    "zisofs: pread at %lld: %zd vs %zd", (long long)offs[i],
 		    kn, hn);
 	}
-	if (fd >= 0)
-		ak_sys_close(fd);
-	if (hfd >= 0)
-		close(hfd);
+	tcmp_close(hfd, fd);
 }
 
 /*
@@ -316,21 +160,15 @@ test_zisofs(const char *treename)
 static bool
 same_prefix(const char *hp, const char *kp, size_t len)
 {
-	int hfd = open(hp, O_RDONLY), kfd = ak_sys_open(kp, O_RDONLY);
-	bool ok = hfd >= 0 && kfd >= 0;
-	size_t off, n;
+	char why[256], c;
+	int hfd, kfd;
+	bool ok;
 
-	for (off = 0; ok && off < len; off += n) {
-		n = len - off < CHUNK ? len - off : CHUNK;
-		ok = pread(hfd, hbuf, n, off) == (ssize_t)n &&
-		    ak_sys_pread(kfd, kbuf, n, off) == (ssize_t)n &&
-		    memcmp(hbuf, kbuf, n) == 0;
-	}
-	ok = ok && ak_sys_pread(kfd, kbuf, 1, len) == 0;
-	if (hfd >= 0)
-		close(hfd);
-	if (kfd >= 0)
-		ak_sys_close(kfd);
+	if (!tcmp_open(hp, kp, &hfd, &kfd))
+		return false;
+	ok = tcmp_range(hfd, kfd, 0, (off_t)len, why, sizeof(why)) &&
+	    ak_sys_pread(kfd, &c, 1, len) == 0;
+	tcmp_close(hfd, kfd);
 	return ok;
 }
 
@@ -342,21 +180,21 @@ test_boot(const char *treename)
 	    "2-Boot-NoEmul.img" };
 	char *names[MAXPATHS], hp[PATH_MAX + 16];
 	struct stat st;
-	int n, i;
+	int n, i, dots;
 
-	n = dir_names(MNT, true, names, true);
+	n = tcmp_ak_names(MNT, names, MAXPATHS, &dots);
 	tcheck(n == 3 && strcmp(names[0], "[BOOT]") == 0,
 	    "root: %d entries, first %s", n, n > 0 ? names[0] : "-");
-	free_list(names, n > 0 ? n : 0);
+	tcmp_free_names(names, n > 0 ? n : 0);
 	tcheck(ak_sys_stat(MNT "/[BOOT]", &st) == 0 && S_ISDIR(st.st_mode),
 	    "[BOOT] is not a directory");
-	tcheck(ino_of(MNT "/[BOOT]/..") == ino_of(MNT), "[BOOT]/.. is not /");
-	n = dir_names(MNT "/[BOOT]", true, names, false);
+	tcheck(tcmp_same_inode(MNT "/[BOOT]/..", MNT), "[BOOT]/.. is not /");
+	n = tcmp_ak_names(MNT "/[BOOT]", names, MAXPATHS, &dots);
 	tcheck(n == 2, "[BOOT]: %d entries", n);
 	for (i = 0; i < n && i < 2; i++)
 		tcheck(strcmp(names[i], want[i]) == 0, "[BOOT]: %s, want %s",
 		    names[i], want[i]);
-	free_list(names, n > 0 ? n : 0);
+	tcmp_free_names(names, n > 0 ? n : 0);
 	snprintf(hp, sizeof(hp), "%s/%s/floppy.img", outdir, treename);
 	tcheck(ak_sys_stat(MNT "/[BOOT]/1-Boot-1.44M.img", &st) == 0 &&
 	    st.st_size == 1474560 && same_prefix(hp,
@@ -376,9 +214,9 @@ collect(const char *kdir, char **paths, int *np, int depth)
 {
 	char *names[MAXPATHS], p[PATH_MAX];
 	struct stat st;
-	int n, i;
+	int n, i, dots;
 
-	if ((n = dir_names(kdir, true, names, false)) < 0) {
+	if ((n = tcmp_ak_names(kdir, names, MAXPATHS, &dots)) < 0) {
 		tcheck(false, "%s: opendir: %s", kdir, strerror(errno));
 		return;
 	}
@@ -390,7 +228,7 @@ collect(const char *kdir, char **paths, int *np, int depth)
 		    depth < 20)
 			collect(p, paths, np, depth + 1);
 	}
-	free_list(names, n);
+	tcmp_free_names(names, n);
 }
 
 /* A path as isoinfo lists it, as the driver names it. */
@@ -426,7 +264,7 @@ cmp_extract(const char *img, const char *flags, const char *isopath,
 			pclose(f);
 		return;
 	}
-	cmp_fds(fileno(f), kfd, kpath);
+	tcmp_fds(fileno(f), kfd, kpath);
 	pclose(f);
 	ak_sys_close(kfd);
 }
@@ -492,7 +330,7 @@ test_listed(const char *img, const char *kind)
 		free(want[i].name);
 		free(want[i].orig);
 	}
-	free_list(got, ng);
+	tcmp_free_names(got, ng);
 }
 
 /* n bytes at off of path equal s. */
@@ -538,16 +376,11 @@ test_big(void)
 	tcheck(ak_sys_pread(fd, z, sizeof(z), size) == 0, "huge: read at EOF");
 	ak_sys_close(fd);
 	snprintf(hp, sizeof(hp), "%s/bigtree/head", outdir);
-	hfd = open(hp, O_RDONLY);
-	fd = ak_sys_open(MNT "/head", O_RDONLY);
-	if (hfd >= 0 && fd >= 0)
-		cmp_fds(hfd, fd, MNT "/head");
+	if (tcmp_open(hp, MNT "/head", &hfd, &fd))
+		tcmp_fds(hfd, fd, MNT "/head");
 	else
 		tcheck(false, "head: open");
-	if (hfd >= 0)
-		close(hfd);
-	if (fd >= 0)
-		ak_sys_close(fd);
+	tcmp_close(hfd, fd);
 }
 
 static void
@@ -576,30 +409,9 @@ test_image(const char *img, const char *kind, const char *opts,
 	tcheck(ak_sys_unmount(MNT, 0) == 0, "unmount: %s", strerror(errno));
 }
 
-/* The image builder: next to this program's source, or from the cwd. */
-static int
-build_images(const char *argv0)
-{
-	char script[PATH_MAX], *p;
-	int rc;
-
-	if (access("tests/image/mkiso.sh", R_OK) == 0)
-		snprintf(script, sizeof(script), "tests/image/mkiso.sh");
-	else {
-		/* BUILD/tests/image/iso_read -> BUILD/../tests/image */
-		snprintf(script, sizeof(script), "%s", argv0);
-		for (rc = 0; rc < 4 && (p = strrchr(script, '/')) != NULL; rc++)
-			*p = '\0';
-		strncat(script, "/tests/image/mkiso.sh",
-		    sizeof(script) - strlen(script) - 1);
-	}
-	return tsh("sh '%s' '%s'", script, outdir);
-}
-
 int
 main(int argc, char **argv)
 {
-	const char *tmp = getenv("AK_TESTDIR");
 	const char *keep = getenv("ISO_IMGDIR");
 	char line[512], img[128], kind[32], opts[128], tree[128];
 	char path[PATH_MAX];
@@ -607,14 +419,8 @@ main(int argc, char **argv)
 	FILE *f;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (keep != NULL) {
-		snprintf(outdir, sizeof(outdir), "%s", keep);
-		rc = 0;
-	} else {
-		snprintf(outdir, sizeof(outdir), "%s/isoimg.%d",
-		    tmp != NULL ? tmp : "/tmp", (int)getpid());
-		rc = build_images(argv[0]);
-	}
+	rc = timages(argv[0], "tests/image/mkiso.sh", "ISO_IMGDIR", outdir,
+	    sizeof(outdir));
 	if (rc == 77) {
 		printf("SKIP: ISO 9660 images (genisoimage or isoinfo not "
 		    "installed)\n");

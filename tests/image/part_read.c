@@ -28,6 +28,7 @@
 #include <unistd.h>
 #include "ak/ak.h"
 #include "tests/lib/tcheck.h"
+#include "tests/lib/treecmp.h"
 
 #define MNT	"/mnt"
 #define MAXP	16
@@ -112,26 +113,6 @@ table_check(const char *disk, const char *scheme)
 	}
 }
 
-/* Whether the file at image path kpath holds the bytes of host hpath. */
-static bool
-same_file(const char *kpath, const char *hpath)
-{
-	static char a[1 << 17], b[1 << 17];
-	ssize_t na, nb;
-	int fd;
-	FILE *f;
-
-	if ((f = fopen(hpath, "rb")) == NULL)
-		return false;
-	nb = (ssize_t)fread(b, 1, sizeof(b), f);
-	fclose(f);
-	if ((fd = ak_sys_open(kpath, O_RDONLY)) < 0)
-		return false;
-	na = ak_sys_read(fd, a, sizeof(a));
-	ak_sys_close(fd);
-	return na == nb && memcmp(a, b, (size_t)na) == 0;
-}
-
 /* Mount DISK with opts, expect type, and compare the marker of NAME. */
 static void
 mount_check(const char *disk, const char *opts, const char *type,
@@ -148,7 +129,7 @@ mount_check(const char *disk, const char *opts, const char *type,
 		tcheck(false, "%s %s: mount: %s", disk, opts, strerror(errno));
 		return;
 	}
-	tcheck(same_file(MNT "/marker", marker), "%s %s: marker differs",
+	tcheck(tcmp_same_file(marker, MNT "/marker"), "%s %s: marker differs",
 	    disk, opts);
 	tcheck(ak_sys_unmount(MNT, 0) == 0, "%s %s: unmount: %s", disk, opts,
 	    strerror(errno));

@@ -19,6 +19,7 @@
 #include "ak/ak.h"
 #include "tests/image/sqfs_test.h"
 #include "tests/lib/tcheck.h"
+#include "tests/lib/treecmp.h"
 
 static int
 copy_file(const char *from, const char *to)
@@ -51,12 +52,11 @@ static void
 read_all(const char *kdir, int depth)
 {
 	char *kn[MAXNAMES];
-	unsigned char kt[MAXNAMES];
 	char kp[PATH_MAX], buf[8192];
 	struct stat st;
 	int nk, i, fd, ndots;
 
-	if (depth > 8 || (nk = ak_names(kdir, kn, kt, &ndots)) < 0)
+	if (depth > 8 || (nk = tcmp_ak_names(kdir, kn, MAXNAMES, &ndots)) < 0)
 		return;
 	for (i = 0; i < nk; i++) {
 		snprintf(kp, sizeof(kp), "%s/%s", kdir, kn[i]);

@@ -32,9 +32,6 @@
 #include <sys/types.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <sys/sysmacros.h>
-#include <sys/xattr.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -49,278 +46,47 @@
 #include "ak/ak.h"
 #include "tests/image/sqfs_test.h"
 #include "tests/lib/tcheck.h"
+#include "tests/lib/treecmp.h"
 
-#define MAXDEPTH	16
 #define BIGDIR_N	50000
 
 char outdir[1024];
 char *hbuf, *kbuf;
 
-static int
-cmpstr(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Names of a host directory, sorted; returns the count. */
-static int
-host_names(const char *path, char **names, unsigned char *types)
-{
-	struct dirent *d;
-	DIR *dir;
-	int n = 0;
-
-	if ((dir = opendir(path)) == NULL)
-		return -1;
-	while ((d = readdir(dir)) != NULL && n < MAXNAMES) {
-		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
-			continue;
-		names[n++] = strdup(d->d_name);
-	}
-	closedir(dir);
-	qsort(names, n, sizeof(names[0]), cmpstr);
-	(void)types;
-	return n;
-}
-
-/* Names of a directory in the image, sorted, with d_type by name. */
-static uint64_t dinos[MAXNAMES];	/* d_ino by name, from ak_names */
-
-int
-ak_names(const char *path, char **names, unsigned char *types, int *ndots)
-{
-	struct ak_dirent *d;
-	AK_DIR *dir;
-	char *tmp[MAXNAMES];
-	unsigned char tt[MAXNAMES];
-	uint64_t ti[MAXNAMES];
-	int n = 0, i, j;
-
-	*ndots = 0;
-	if ((dir = ak_sys_opendir(path)) == NULL)
-		return -1;
-	while ((d = ak_sys_readdir(dir)) != NULL && n < MAXNAMES) {
-		if (strcmp(d->d_name, ".") == 0 ||
-		    strcmp(d->d_name, "..") == 0) {
-			(*ndots)++;
-			continue;
-		}
-		tt[n] = d->d_type;
-		ti[n] = d->d_ino;
-		tmp[n++] = strdup(d->d_name);
-	}
-	ak_sys_closedir(dir);
-	for (i = 0; i < n; i++)
-		names[i] = tmp[i];
-	qsort(names, n, sizeof(names[0]), cmpstr);
-	for (i = 0; i < n; i++)
-		for (j = 0; j < n; j++)
-			if (names[i] == tmp[j]) {
-				types[i] = tt[j];
-				dinos[i] = ti[j];
-			}
-	return n;
-}
-
-static unsigned char
-dtype_of(mode_t m)
-{
-	switch (m & S_IFMT) {
-	case S_IFDIR:	return DT_DIR;
-	case S_IFREG:	return DT_REG;
-	case S_IFLNK:	return DT_LNK;
-	case S_IFCHR:	return DT_CHR;
-	case S_IFBLK:	return DT_BLK;
-	case S_IFIFO:	return DT_FIFO;
-	case S_IFSOCK:	return DT_SOCK;
-	default:	return DT_UNKNOWN;
-	}
-}
-
-/* Every byte of a regular file: sequential chunks, then odd pieces. */
+/* What treecmp leaves to squashfs: the extended attributes. */
 static void
-compare_data(const char *hpath, const char *kpath, off_t size)
+cmp_more(const char *hpath, const char *kpath, const struct stat *hs,
+    const struct stat *ks, void *arg)
 {
-	static const off_t offs[] = { 1, 4095, 4096, 4097, 131071, 131073,
-	    1048575, 41943039, 41943040 };
-	int hfd, kfd;
-	off_t off;
-	ssize_t hn, kn;
-	size_t i;
-	bool same = true;
-
-	hfd = open(hpath, O_RDONLY);
-	kfd = ak_sys_open(kpath, O_RDONLY);
-	tcheck(hfd >= 0 && kfd >= 0, "%s: open: %s", kpath, strerror(errno));
-	if (hfd < 0 || kfd < 0)
-		goto out;
-	for (off = 0; same; off += hn) {
-		hn = pread(hfd, hbuf, CHUNK, off);
-		kn = ak_sys_pread(kfd, kbuf, CHUNK, off);
-		if (hn != kn || (hn > 0 && memcmp(hbuf, kbuf, hn) != 0)) {
-			tcheck(false, "%s: data differs in [%lld, +%d): "
-			    "host %zd, ak %zd (%s)", kpath, (long long)off,
-			    CHUNK, hn, kn, kn < 0 ? strerror(errno) : "");
-			same = false;
-		}
-		if (hn <= 0)
-			break;
-	}
-	if (same)
-		tcheck(true, "%s: data", kpath);
-	for (i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
-		if (offs[i] > size)
-			break;
-		hn = pread(hfd, hbuf, 9000, offs[i]);
-		kn = ak_sys_pread(kfd, kbuf, 9000, offs[i]);
-		tcheck(hn == kn && (hn <= 0 || memcmp(hbuf, kbuf, hn) == 0),
-		    "%s: pread(9000, %lld): host %zd, ak %zd", kpath,
-		    (long long)offs[i], hn, kn);
-	}
-	kn = ak_sys_pread(kfd, kbuf, 10, size + 5);
-	tcheck(kn == 0, "%s: read past EOF gave %zd", kpath, kn);
-out:
-	if (hfd >= 0)
-		close(hfd);
-	if (kfd >= 0)
-		ak_sys_close(kfd);
-}
-
-static bool
-tested_xattr(const char *name)
-{
-	return strncmp(name, "user.", 5) == 0 ||
-	    strncmp(name, "trusted.", 8) == 0;
-}
-
-static void
-compare_xattrs(const char *hpath, const char *kpath)
-{
-	char hl[4096], kl[4096], hv[8192], kv[8192];
-	ssize_t hn, kn, hvn, kvn;
-	char *p;
-
-	hn = llistxattr(hpath, hl, sizeof(hl));
-	kn = ak_sys_llistxattr(kpath, kl, sizeof(kl));
-	if (hn < 0)
-		hn = 0;
 	/*
 	 * user. and trusted. names come from mksqfs.sh; security.* may come
 	 * from the host's security modules, and is left out.
 	 */
-	tcheck(kn >= 0, "%s: listxattr: %s", kpath, strerror(errno));
-	if (kn < 0)
-		return;
-	for (p = hl; p < hl + hn; p += strlen(p) + 1) {
-		if (!tested_xattr(p))
-			continue;
-		hvn = lgetxattr(hpath, p, hv, sizeof(hv));
-		kvn = ak_sys_lgetxattr(kpath, p, kv, sizeof(kv));
-		tcheck(hvn == kvn && (hvn <= 0 || memcmp(hv, kv, hvn) == 0),
-		    "%s: xattr %s: host %zd bytes, ak %zd (%s)", kpath, p,
-		    hvn, kvn, kvn < 0 ? strerror(errno) : "");
-		kvn = ak_sys_lgetxattr(kpath, p, NULL, 0);
-		tcheck(kvn == hvn, "%s: xattr %s size query %zd", kpath, p,
-		    kvn);
-		if (hvn > 1) {
-			kvn = ak_sys_lgetxattr(kpath, p, kv, 1);
-			tcheck(kvn < 0 && errno == ERANGE, "%s: xattr %s "
-			    "into 1 byte: %zd", kpath, p, kvn);
-		}
-	}
-	for (p = kl; p < kl + kn; p += strlen(p) + 1) {
-		hvn = lgetxattr(hpath, p, hv, sizeof(hv));
-		tcheck(hvn >= 0 || !tested_xattr(p),
-		    "%s: image has xattr %s the tree lacks", kpath, p);
-	}
-	kvn = ak_sys_lgetxattr(kpath, "user.no_such_attr", kv, sizeof(kv));
-	tcheck(kvn < 0 && errno == ENODATA, "%s: absent xattr: %zd %s", kpath,
-	    kvn, strerror(errno));
+	static const char *const prefixes[] = { "user.", "trusted.", NULL };
+
+	tcmp_xattrs(hpath, kpath, prefixes, false);
 }
 
-/* Metadata of one entry: the tree's lstat against the image's. */
-static void
-compare_entry(const char *hpath, const char *kpath, bool allroot,
-    bool xattrs)
+/*
+ * What is compared with the tree: names, d_type, d_ino, modes, owners
+ * (0 with -all-root), mtimes, link counts, sizes, device numbers,
+ * symlink targets, every byte (whole and at odd offsets), and xattrs.
+ */
+static struct tcmp_opts
+cmp_opts(bool allroot, bool xattrs)
 {
-	struct stat hs, ks;
-	char ht[PATH_MAX], kt[PATH_MAX];
-	ssize_t hn, kn;
+	static const off_t offs[] = { 1, 4095, 4096, 4097, 131071, 131073,
+	    1048575, 41943039, 41943040, -1 };
+	struct tcmp_opts o = {
+		.flags = TCMP_DOTS | TCMP_DTYPE | TCMP_DINO | TCMP_PERMS |
+		    TCMP_OWNER | TCMP_MTIME | TCMP_NLINK | TCMP_DIRNLINK |
+		    TCMP_RDEV | TCMP_SYMLINK | TCMP_DATA | TCMP_EOF |
+		    (allroot ? TCMP_ROOTOWNED : 0),
+		.offs = offs,
+		.entry = xattrs ? cmp_more : NULL,
+	};
 
-	if (lstat(hpath, &hs) != 0 || ak_sys_lstat(kpath, &ks) != 0) {
-		tcheck(false, "%s: lstat: %s", kpath, strerror(errno));
-		return;
-	}
-	tcheck(hs.st_mode == ks.st_mode, "%s: mode %o, want %o", kpath,
-	    ks.st_mode, hs.st_mode);
-	tcheck(ks.st_uid == (allroot ? 0 : hs.st_uid) &&
-	    ks.st_gid == (allroot ? 0 : hs.st_gid), "%s: owner %u:%u, want "
-	    "%u:%u", kpath, ks.st_uid, ks.st_gid, hs.st_uid, hs.st_gid);
-	tcheck(ks.st_mtime == hs.st_mtime, "%s: mtime %lld, want %lld", kpath,
-	    (long long)ks.st_mtime, (long long)hs.st_mtime);
-	tcheck(ks.st_nlink == hs.st_nlink, "%s: nlink %lu, want %lu", kpath,
-	    (unsigned long)ks.st_nlink, (unsigned long)hs.st_nlink);
-	if (S_ISREG(hs.st_mode) || S_ISLNK(hs.st_mode))
-		tcheck(ks.st_size == hs.st_size, "%s: size %lld, want %lld",
-		    kpath, (long long)ks.st_size, (long long)hs.st_size);
-	if (S_ISCHR(hs.st_mode) || S_ISBLK(hs.st_mode))
-		tcheck(major(ks.st_rdev) == major(hs.st_rdev) &&
-		    minor(ks.st_rdev) == minor(hs.st_rdev), "%s: rdev %u,%u, "
-		    "want %u,%u", kpath, major(ks.st_rdev), minor(ks.st_rdev),
-		    major(hs.st_rdev), minor(hs.st_rdev));
-	if (S_ISLNK(hs.st_mode)) {
-		hn = readlink(hpath, ht, sizeof(ht));
-		kn = ak_sys_readlink(kpath, kt, sizeof(kt));
-		tcheck(hn == kn && hn > 0 && memcmp(ht, kt, hn) == 0,
-		    "%s: symlink target differs (%zd/%zd)", kpath, hn, kn);
-	}
-	if (S_ISREG(hs.st_mode))
-		compare_data(hpath, kpath, hs.st_size);
-	if (xattrs)
-		compare_xattrs(hpath, kpath);
-}
-
-static void
-walk(const char *hdir, const char *kdir, bool allroot, bool xattrs,
-    int depth)
-{
-	char *hn[MAXNAMES], *kn[MAXNAMES];
-	unsigned char kt[MAXNAMES];
-	uint64_t kino[MAXNAMES];
-	char hp[PATH_MAX], kp[PATH_MAX];
-	struct stat hs, ks;
-	int nh, nk, i, ndots;
-
-	if (depth > MAXDEPTH)
-		return;
-	nh = host_names(hdir, hn, NULL);
-	nk = ak_names(kdir, kn, kt, &ndots);
-	memcpy(kino, dinos, sizeof(kino));
-	tcheck(nk == nh, "%s: %d entries, want %d", kdir, nk, nh);
-	tcheck(ndots == 2, "%s: %d dot entries", kdir, ndots);
-	for (i = 0; i < nh && i < nk; i++) {
-		if (strcmp(hn[i], kn[i]) != 0) {
-			tcheck(false, "%s: entry %d is %s, want %s", kdir, i,
-			    kn[i], hn[i]);
-			break;
-		}
-		snprintf(hp, sizeof(hp), "%s/%s", hdir, hn[i]);
-		snprintf(kp, sizeof(kp), "%s/%s", kdir, kn[i]);
-		if (lstat(hp, &hs) != 0)
-			continue;
-		tcheck(kt[i] == dtype_of(hs.st_mode), "%s: d_type %u", kp,
-		    kt[i]);
-		compare_entry(hp, kp, allroot, xattrs);
-		tcheck(ak_sys_lstat(kp, &ks) == 0 && ks.st_ino == kino[i],
-		    "%s: d_ino %llu, st_ino %llu", kp,
-		    (unsigned long long)kino[i], (unsigned long long)ks.st_ino);
-		if (S_ISDIR(hs.st_mode))
-			walk(hp, kp, allroot, xattrs, depth + 1);
-	}
-	for (i = 0; i < nh; i++)
-		free(hn[i]);
-	for (i = 0; i < nk && nk > 0; i++)
-		free(kn[i]);
+	return o;
 }
 
 /* "drwxr-xr-x" for a mode. */
@@ -419,14 +185,13 @@ mount_img(const char *img)
 static void
 test_misc(void)
 {
-	struct stat a, b, c;
+	struct stat a;
 	char buf[16];
 	int fd;
 
-	tcheck(ak_sys_lstat(MNT "/hard_a", &a) == 0 &&
-	    ak_sys_lstat(MNT "/hard_b", &b) == 0 &&
-	    ak_sys_lstat(MNT "/sub/hard_c", &c) == 0 &&
-	    a.st_ino == b.st_ino && a.st_ino == c.st_ino && a.st_nlink == 3,
+	tcheck(tcmp_same_inode(MNT "/hard_a", MNT "/hard_b") &&
+	    tcmp_same_inode(MNT "/hard_a", MNT "/sub/hard_c") &&
+	    ak_sys_lstat(MNT "/hard_a", &a) == 0 && a.st_nlink == 3,
 	    "hard links do not share an inode");
 	fd = ak_sys_open(MNT "/newfile", O_CREAT | O_WRONLY, 0644);
 	tcheck(fd < 0 && errno == EROFS, "create on squashfs: %s",
@@ -578,6 +343,7 @@ test_threads(void)
 static void
 test_image(const char *img, bool allroot, bool xattrs)
 {
+	struct tcmp_opts o;
 	char tree[2048];
 	int error;
 
@@ -588,8 +354,10 @@ test_image(const char *img, bool allroot, bool xattrs)
 	}
 	tcheck(true, "mount");
 	snprintf(tree, sizeof(tree), "%s/tree", outdir);
-	walk(tree, MNT, allroot, xattrs, 0);
-	compare_entry(tree, MNT, allroot, false);
+	o = cmp_opts(allroot, xattrs);
+	tcmp_tree(tree, MNT, &o);
+	o.entry = NULL;		/* the root's xattrs are not the tree's */
+	tcmp_entry(tree, MNT, &o);
 	compare_lls(img);
 	test_misc();
 	test_seek(img);
@@ -607,6 +375,7 @@ static void
 test_kernel(const char *img)
 {
 	static bool skipped;
+	struct tcmp_opts o;
 	char kmnt[2048], cmd[8192];
 	int error;
 
@@ -625,7 +394,8 @@ test_kernel(const char *img)
 	if ((error = mount_img(img)) != 0)
 		tcheck(false, "mount: %s", strerror(error));
 	else {
-		walk(kmnt, MNT, false, true, 0);
+		o = cmp_opts(false, true);
+		tcmp_tree(kmnt, MNT, &o);
 		tcheck(ak_sys_unmount(MNT, 0) == 0, "unmount: %s",
 		    strerror(errno));
 	}
@@ -693,21 +463,16 @@ out:
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	const char *dir = getenv("AK_TESTDIR"), *keep = getenv("SQFS_IMGDIR");
+	const char *keep = getenv("SQFS_IMGDIR");
 	char listpath[2048], line[512], name[256];
 	int rc, allroot, xattrs;
 	FILE *f;
 
 	alarm(900);
-	if (keep != NULL) {
-		snprintf(outdir, sizeof(outdir), "%s", keep);
-		rc = 0;
-	} else {
-		snprintf(outdir, sizeof(outdir), "%s/sqfs", dir ? dir : "/tmp");
-		rc = tsh("sh tests/image/mksqfs.sh '%s'", outdir);
-	}
+	rc = timages(argv[0], "tests/image/mksqfs.sh", "SQFS_IMGDIR", outdir,
+	    sizeof(outdir));
 	if (rc == 77) {
 		printf("SKIP: squashfs images (mksquashfs or unsquashfs not "
 		    "installed)\n");

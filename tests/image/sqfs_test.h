@@ -13,10 +13,6 @@
 extern char outdir[1024];	/* where mksqfs.sh put the images */
 extern char *hbuf, *kbuf;	/* scratch buffers of CHUNK bytes */
 
-/* Sorted names of an image directory, their d_types; the count of
- * "." and ".." in *ndots.  -1 when it cannot be opened. */
-int	ak_names(const char *path, char **names, unsigned char *types,
-	    int *ndots);
 /* Mount outdir/img read-only at MNT; 0 or the errno. */
 int	mount_img(const char *img);
 /* The corruption tests, on copies of the images. */

@@ -87,6 +87,47 @@ tchild(const char *name, void (*fn)(void *), void *arg)
 }
 
 int
+tsource(const char *argv0, const char *rel, char *out, size_t size)
+{
+	const char *src = getenv("AK_SRCDIR"), *slash = strrchr(argv0, '/');
+	int n;
+
+	if (src != NULL)
+		n = snprintf(out, size, "%s/%s", src, rel);
+	else if (access(rel, R_OK) == 0 || slash == NULL)
+		n = snprintf(out, size, "%s", rel);
+	else
+		n = snprintf(out, size, "%.*s/../../../%s",
+		    (int)(slash - argv0), argv0, rel);
+	if (n < 0 || (size_t)n >= size)
+		return -1;
+	return access(out, R_OK);
+}
+
+int
+timages(const char *argv0, const char *script, const char *env,
+    char *dir, size_t size)
+{
+	const char *reuse = getenv(env), *base = getenv("AK_TESTDIR");
+	const char *name = strrchr(argv0, '/');
+	char path[4096];
+	int n;
+
+	if (reuse != NULL)
+		n = snprintf(dir, size, "%s", reuse);
+	else
+		n = snprintf(dir, size, "%s/%s.%d", base != NULL ? base :
+		    "/tmp", name != NULL ? name + 1 : argv0, (int)getpid());
+	if (n < 0 || (size_t)n >= size)
+		return 1;
+	if (reuse != NULL)
+		return 0;
+	if (tsource(argv0, script, path, sizeof(path)) != 0)
+		return 1;
+	return tsh("sh '%s' '%s'", path, dir);
+}
+
+int
 tsummary(const char *name)
 {
 	printf("%s: %d passed, %d failed\n", name, tc_npass, tc_nfail);
