@@ -40,8 +40,7 @@ fat_write_fatbytes(struct fat_mount *fmp, uint64_t base, uint64_t off,
 
 	while (i < n) {
 		secoff = rounddown(off + i, secsize);
-		if ((error = bread(fmp->fm_dev, base + secoff, secsize,
-		    &bp)) != 0)
+		if ((error = fat_bread_fat(fmp, base, secoff, &bp)) != 0)
 			return error;
 		for (; i < n && off + i < secoff + secsize; i++) {
 			p = (uint8_t *)bp->b_data + (off + i - secoff);
@@ -52,6 +51,29 @@ fat_write_fatbytes(struct fat_mount *fmp, uint64_t base, uint64_t off,
 	return 0;
 }
 
+/* The number of FAT copies that are written. */
+static uint32_t
+fat_ncopies(const struct fat_mount *fmp)
+{
+	const struct fat_bpb *bpb = &fmp->fm_bpb;
+
+	if (bpb->bpb_fattype == FAT32 && (bpb->bpb_fat32flags & 0x80))
+		return 1;	/* mirroring off: the active FAT only */
+	return bpb->bpb_nfats;
+}
+
+/* Byte offset on the device of FAT copy i of ncopies. */
+static uint64_t
+fat_copy_base(const struct fat_mount *fmp, uint32_t i, uint32_t ncopies)
+{
+	const struct fat_bpb *bpb = &fmp->fm_bpb;
+
+	if (ncopies == 1)
+		return fmp->fm_fatoff;
+	return ((uint64_t)bpb->bpb_rsvdsecs + (uint64_t)i * bpb->bpb_fatsecs) *
+	    bpb->bpb_secsize;
+}
+
 /* Set the FAT entry of cl to v (FAT32 encoding) in every copy in use. */
 int
 fat_set(struct fat_mount *fmp, uint32_t cl, uint32_t v)
@@ -59,7 +81,7 @@ fat_set(struct fat_mount *fmp, uint32_t cl, uint32_t v)
 	const struct fat_bpb *bpb = &fmp->fm_bpb;
 	uint8_t val[4], keep[4] = { 0, 0, 0, 0 };
 	uint64_t off, base;
-	uint32_t i, ncopies = bpb->bpb_nfats;
+	uint32_t i, ncopies;
 	unsigned n;
 	int error;
 
@@ -85,12 +107,9 @@ fat_set(struct fat_mount *fmp, uint32_t cl, uint32_t v)
 		n = 4;
 		break;
 	}
-	if (bpb->bpb_fattype == FAT32 && (bpb->bpb_fat32flags & 0x80))
-		ncopies = 1;		/* mirroring off: the active FAT only */
+	ncopies = fat_ncopies(fmp);
 	for (i = 0; i < ncopies; i++) {
-		base = ncopies == 1 ? fmp->fm_fatoff :
-		    ((uint64_t)bpb->bpb_rsvdsecs +
-		    (uint64_t)i * bpb->bpb_fatsecs) * bpb->bpb_secsize;
+		base = fat_copy_base(fmp, i, ncopies);
 		error = fat_write_fatbytes(fmp, base, off, val, keep, n);
 		if (error != 0)
 			return error;
@@ -110,41 +129,146 @@ fat_free_adjust(struct fat_mount *fmp, int delta)
 }
 
 /*
+ * Chain clusters cl .. cl + n - 1 in that order and end the chain, in
+ * every copy: one buffer per FAT sector and copy, not one per entry.
+ * FAT32's reserved top bits are kept.  fm_alloclock held.
+ */
+static int
+fat_put_chain(struct fat_mount *fmp, uint32_t cl, uint32_t n)
+{
+	uint32_t secsize = fmp->fm_bpb.bpb_secsize, esz, i, c, v;
+	uint32_t ncopies = fat_ncopies(fmp);
+	uint64_t base, off, secoff;
+	struct buf *bp;
+	uint8_t *p;
+	int error;
+
+	KASSERT(mutex_owned(&fmp->fm_alloclock));
+	if (fmp->fm_bpb.bpb_fattype == FAT12) {
+		for (i = 0; i < n; i++)
+			if ((error = fat_set(fmp, cl + i, i + 1 < n ?
+			    cl + i + 1 : FAT_CLUSTER_EOC_MIN | 0xf)) != 0)
+				return error;
+		return 0;
+	}
+	esz = fmp->fm_bpb.bpb_fattype == FAT16 ? 2 : 4;
+	for (c = 0; c < ncopies; c++) {
+		base = fat_copy_base(fmp, c, ncopies);
+		for (i = 0; i < n;) {
+			off = (uint64_t)(cl + i) * esz;
+			secoff = rounddown(off, secsize);
+			if ((error = fat_bread_fat(fmp, base, secoff,
+			    &bp)) != 0)
+				return error;
+			for (; i < n && off < secoff + secsize; i++,
+			    off += esz) {
+				v = i + 1 < n ? cl + i + 1 :
+				    FAT_CLUSTER_EOC_MIN | 0xf;
+				p = (uint8_t *)bp->b_data + (off - secoff);
+				if (esz == 2)
+					le16enc(p, (uint16_t)v);
+				else
+					le32enc(p, (le32dec(p) & 0xf0000000u) |
+					    (v & 0x0fffffff));
+			}
+			bdwrite(bp);
+		}
+	}
+	return 0;
+}
+
+#define FAT_SCAN	128	/* FAT entries read per fat_get_many */
+
+/*
+ * The first free cluster from cl on, wrapping around.  ENOSPC if none.
+ * fm_alloclock held.
+ */
+static int
+fat_find_free(struct fat_mount *fmp, uint32_t cl, uint32_t *clp)
+{
+	uint32_t vals[FAT_SCAN], nclus = fmp->fm_bpb.bpb_nclusters;
+	uint32_t end = nclus + FAT_FIRST_CLUSTER, seen = 0, k, i, batch;
+	int error;
+
+	if (!fat_cluster_valid(fmp, cl))
+		cl = FAT_FIRST_CLUSTER;
+	/* Usually the hint is free: read few entries first. */
+	for (batch = 8; seen < nclus; batch = MIN(batch * 4, FAT_SCAN)) {
+		k = MIN(MIN(batch, end - cl), nclus - seen);
+		if ((error = fat_get_many(fmp, cl, k, vals)) != 0)
+			return error;
+		for (i = 0; i < k; i++)
+			if (vals[i] == FAT_CLUSTER_FREE) {
+				*clp = cl + i;
+				return 0;
+			}
+		seen += k;
+		cl += k;
+		if (cl == end)
+			cl = FAT_FIRST_CLUSTER;
+	}
+	return ENOSPC;
+}
+
+/*
+ * Allocate a run of up to want (>= 1) consecutive clusters, chained and
+ * ended: the first free cluster after near (a valid cluster or 0: the
+ * next-free hint), wrapping around, and the free clusters right after
+ * it.  *clp gets the first, *np how many.  ENOSPC if none is free.
+ * Writing the FAT once per run rather than once per cluster is what
+ * makes a large file cheap to write.
+ */
+int
+fat_alloc_run(struct fat_mount *fmp, uint32_t near, uint32_t want,
+    uint32_t *clp, uint32_t *np)
+{
+	uint32_t vals[FAT_SCAN];
+	uint32_t end = fmp->fm_bpb.bpb_nclusters + FAT_FIRST_CLUSTER;
+	uint32_t cl, n, k, i;
+	int error;
+
+	KASSERT(want >= 1);
+	mutex_enter(&fmp->fm_alloclock);
+	if (fmp->fm_freeknown && fmp->fm_freecount == 0) {
+		error = ENOSPC;
+		goto out_unlock;
+	}
+	error = fat_find_free(fmp, fat_cluster_valid(fmp, near) ? near + 1 :
+	    fmp->fm_nextfree, &cl);
+	if (error != 0)
+		goto out_unlock;
+	for (n = 1; n < want && cl + n < end; n += k) {
+		k = MIN(MIN(FAT_SCAN, want - n), end - (cl + n));
+		if ((error = fat_get_many(fmp, cl + n, k, vals)) != 0)
+			goto out_unlock;
+		for (i = 0; i < k && vals[i] == FAT_CLUSTER_FREE; i++)
+			continue;
+		if (i < k) {
+			n += i;
+			break;
+		}
+	}
+	if ((error = fat_put_chain(fmp, cl, n)) != 0)
+		goto out_unlock;
+	fat_free_adjust(fmp, -(int)n);
+	fmp->fm_nextfree = cl + n;
+	*clp = cl;
+	*np = n;
+out_unlock:
+	mutex_exit(&fmp->fm_alloclock);
+	return error;
+}
+
+/*
  * Allocate one cluster, marked end-of-chain: the first free one after
  * near (a valid cluster or 0), wrapping around.  ENOSPC if none.
  */
 int
 fat_alloc_cluster(struct fat_mount *fmp, uint32_t near, uint32_t *clp)
 {
-	uint32_t n = fmp->fm_bpb.bpb_nclusters, cl, v, i;
-	int error;
+	uint32_t n;
 
-	mutex_enter(&fmp->fm_alloclock);
-	if (fmp->fm_freeknown && fmp->fm_freecount == 0) {
-		error = ENOSPC;
-		goto out_unlock;
-	}
-	cl = fat_cluster_valid(fmp, near) ? near + 1 : fmp->fm_nextfree;
-	for (i = 0; i < n; i++, cl++) {
-		if (!fat_cluster_valid(fmp, cl))
-			cl = FAT_FIRST_CLUSTER;
-		if ((error = fat_get(fmp, cl, &v)) != 0)
-			goto out_unlock;
-		if (v == FAT_CLUSTER_FREE)
-			break;
-	}
-	if (i == n) {
-		error = ENOSPC;
-		goto out_unlock;
-	}
-	if ((error = fat_set(fmp, cl, FAT_CLUSTER_EOC_MIN | 0xf)) != 0)
-		goto out_unlock;
-	fat_free_adjust(fmp, -1);
-	fmp->fm_nextfree = cl + 1;
-	*clp = cl;
-out_unlock:
-	mutex_exit(&fmp->fm_alloclock);
-	return error;
+	return fat_alloc_run(fmp, near, 1, clp, &n);
 }
 
 /*

@@ -33,6 +33,7 @@ struct fat_dcent {
 	uint32_t	dce_shash;	/* folded short name */
 	uint32_t	dce_lnext;	/* next on the long-hash chain, +1 */
 	uint32_t	dce_snext;	/* next on the short-hash chain, +1 */
+	uint32_t	dce_firstcl;	/* the cluster holding that slot */
 	uint64_t	dce_first;	/* slot index of the entry's first slot */
 	uint64_t	dce_devoff;	/* its short entry (0: removed) */
 };
@@ -55,7 +56,9 @@ fat_dc_hash(const char *name, size_t len)
 	uint32_t h = 2166136261u, cp;
 
 	while (s < end) {
-		if (fat_utf8_next(&s, end, &cp) != 0) {
+		if ((uint8_t)*s < 0x80)		/* ASCII: no decoding */
+			cp = (uint8_t)*s++;
+		else if (fat_utf8_next(&s, end, &cp) != 0) {
 			cp = (uint8_t)*s;	/* hash the raw byte */
 			s++;
 		}
@@ -161,8 +164,10 @@ fat_dc_build(struct fat_node *dnode)
 	struct fat_dname *dn;
 	struct fat_dcache *dc;
 	struct fat_dcent e;
+	int64_t nsub = 0;
 	int error;
 
+	KASSERT(mutex_owned(&dnode->fn_lock));
 	if ((dc = kmem_zalloc(sizeof(*dc))) == NULL)
 		return NULL;
 	if ((di = kmem_alloc(sizeof(*di) + sizeof(*dn))) == NULL) {
@@ -174,9 +179,12 @@ fat_dc_build(struct fat_node *dnode)
 	while ((error = fat_diriter_next(di, dn)) == 0) {
 		if (dn->dn_isdot)
 			continue;
+		if (dn->dn_de.de_attr & FAT_ATTR_DIR)
+			nsub++;
 		e.dce_lhash = fat_dc_hash(dn->dn_name, dn->dn_namelen);
 		e.dce_shash = fat_dc_hash(dn->dn_short, dn->dn_shortlen);
 		e.dce_first = dn->dn_first;
+		e.dce_firstcl = dn->dn_firstcl;
 		e.dce_devoff = dn->dn_devoff;
 		if ((error = fat_dc_append(dc, &e)) != 0)
 			break;
@@ -192,6 +200,9 @@ fat_dc_build(struct fat_node *dnode)
 		fat_dcache_free(dnode);
 		return NULL;
 	}
+	/* The scan counted the subdirectories: getattr need not. */
+	if (dnode->fn_nsubdirs < 0)
+		dnode->fn_nsubdirs = nsub;
 	return dc;
 }
 
@@ -209,6 +220,16 @@ fat_dc_get(struct fat_node *dnode)
 	}
 	mutex_exit(&dnode->fn_lock);
 	return dc;
+}
+
+/*
+ * Build the index of dnode now if it has none (which also counts its
+ * subdirectories, see fat_dir_nsubdirs).  False if it cannot be built.
+ */
+bool
+fat_dcache_prime(struct fat_node *dnode)
+{
+	return fat_dc_get(dnode) != NULL;
 }
 
 /*
@@ -242,8 +263,10 @@ fat_dcache_lookup(struct fat_node *dnode, const char *name, size_t len,
 			if (e->dce_devoff == 0 || (pass == 0 ?
 			    e->dce_lhash : e->dce_shash) != h)
 				continue;
+			/* Straight to the entry's cluster: no chain walk. */
 			fat_diriter_init(di, dnode->fn_fmp, dnode->fn_startcl,
-			    e->dce_first);
+			    0);
+			fat_diriter_seek(di, e->dce_first, e->dce_firstcl);
 			error = fat_diriter_next(di, dn);
 			fat_diriter_done(di);
 			if (error == 0 && (fat_name_eq(name, len, dn->dn_name,
@@ -260,12 +283,14 @@ fat_dcache_lookup(struct fat_node *dnode, const char *name, size_t len,
 
 /*
  * An entry was added to dnode (vnode locked exclusive): name, its short
- * name, first slot and short entry offset.  If the index cannot grow it
- * is dropped (and rebuilt by the next lookup).
+ * name, its first slot and the cluster holding that, and its short
+ * entry's offset.  If the index cannot grow it is dropped (and rebuilt
+ * by the next lookup).
  */
 void
 fat_dcache_add(struct fat_node *dnode, const char *name, size_t len,
-    const uint8_t sn[11], uint8_t ntflags, uint64_t first, uint64_t devoff)
+    const uint8_t sn[11], uint8_t ntflags, uint64_t first, uint32_t firstcl,
+    uint64_t devoff)
 {
 	struct fat_dcache *dc = dnode->fn_dcache;
 	char sname[40];
@@ -278,6 +303,7 @@ fat_dcache_add(struct fat_node *dnode, const char *name, size_t len,
 	e.dce_shash = fat_shortname_to_utf8(sn, ntflags, sname, sizeof(sname),
 	    &slen) == 0 ? fat_dc_hash(sname, slen) : 0;
 	e.dce_first = first;
+	e.dce_firstcl = firstcl;
 	e.dce_devoff = devoff;
 	if (fat_dc_append(dc, &e) != 0)
 		fat_dcache_free(dnode);

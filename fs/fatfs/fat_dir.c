@@ -28,6 +28,60 @@ fat_diriter_init(struct fat_diriter *di, struct fat_mount *fmp,
 	di->di_lfnslots = 0;
 }
 
+/*
+ * Continue at slot index, held by cluster cl of the chain (0: not
+ * known, found by walking the chain; ignored for the fixed root).
+ */
+void
+fat_diriter_seek(struct fat_diriter *di, uint64_t index, uint32_t cl)
+{
+	uint32_t perclus = di->di_fmp->fm_bpb.bpb_clustersize /
+	    FAT_DIRENT_SIZE;
+
+	di->di_index = index;
+	di->di_lfnslots = 0;
+	if (cl != 0 && di->di_startcl != 0) {
+		di->di_cl = cl;
+		di->di_clidx = (uint32_t)(index / perclus);
+	}
+}
+
+/*
+ * Start di at slot index of directory dnode from the cluster the last
+ * iterator of dnode reached, when that is not past index (see
+ * fn_hintcl in fatfs.h): scanning on from a readdir cookie or from the
+ * free-slot hint then costs no walk from the chain's start.
+ */
+void
+fat_diriter_initnode(struct fat_diriter *di, struct fat_node *dnode,
+    uint64_t index)
+{
+	uint32_t perclus = dnode->fn_fmp->fm_bpb.bpb_clustersize /
+	    FAT_DIRENT_SIZE;
+
+	fat_diriter_init(di, dnode->fn_fmp, dnode->fn_startcl, index);
+	if (dnode->fn_startcl == 0)
+		return;
+	mutex_enter(&dnode->fn_lock);
+	if (dnode->fn_hintcl != 0 && dnode->fn_hintidx <= index / perclus) {
+		di->di_cl = dnode->fn_hintcl;
+		di->di_clidx = dnode->fn_hintidx;
+	}
+	mutex_exit(&dnode->fn_lock);
+}
+
+/* Remember where di (an iterator of dnode) got to, for the next one. */
+void
+fat_diriter_remember(struct fat_diriter *di, struct fat_node *dnode)
+{
+	if (di->di_cl == 0 || dnode->fn_startcl == 0)
+		return;
+	mutex_enter(&dnode->fn_lock);
+	dnode->fn_hintcl = di->di_cl;
+	dnode->fn_hintidx = di->di_clidx;
+	mutex_exit(&dnode->fn_lock);
+}
+
 void
 fat_diriter_done(struct fat_diriter *di)
 {
@@ -134,6 +188,7 @@ fat_diriter_lfn(struct fat_diriter *di, const uint8_t *raw)
 		di->di_lfnslots = ord;
 		di->di_lfncsum = le.le_csum;
 		di->di_lfnstart = di->di_index;
+		di->di_lfnstartcl = di->di_cl;
 	} else if (di->di_lfnslots == 0 || ord != di->di_lfnnext ||
 	    le.le_csum != di->di_lfncsum) {
 		di->di_lfnslots = 0;	/* orphan or out of order */
@@ -199,6 +254,7 @@ fat_diriter_short(struct fat_diriter *di, const uint8_t *raw, uint64_t devoff,
 		dn->dn_name[dn->dn_namelen] = '\0';
 		dn->dn_shortlen = 0;
 		dn->dn_first = dn->dn_index;
+		dn->dn_firstcl = di->di_cl;
 		return true;
 	}
 	if (fat_shortname_to_utf8(de->de_name, de->de_ntflags, dn->dn_short,
@@ -209,11 +265,14 @@ fat_diriter_short(struct fat_diriter *di, const uint8_t *raw, uint64_t devoff,
 		return false;
 	}
 	dn->dn_first = dn->dn_index;
+	dn->dn_firstcl = di->di_cl;
 	if (!fat_diriter_longname(di, de->de_name, dn)) {
 		memcpy(dn->dn_name, dn->dn_short, dn->dn_shortlen + 1);
 		dn->dn_namelen = dn->dn_shortlen;
-	} else
+	} else {
 		dn->dn_first = di->di_lfnstart;
+		dn->dn_firstcl = di->di_lfnstartcl;
+	}
 	return true;
 }
 

@@ -292,7 +292,7 @@ fat_dir_findslots(struct fat_node *dnode, int nslots, uint64_t *firstp)
 	uint64_t i, off, run = 0;
 	int error;
 
-	fat_diriter_init(&di, fmp, dnode->fn_startcl, 0);
+	fat_diriter_initnode(&di, dnode, dnode->fn_dirhint);
 	for (i = dnode->fn_dirhint; i < FAT_DIR_MAXSLOTS; i++) {
 		error = fat_diriter_slot(&di, i, &raw, &off);
 		if (error == ENOENT) {
@@ -322,17 +322,21 @@ fat_dir_findslots(struct fat_node *dnode, int nslots, uint64_t *firstp)
 				dnode->fn_dirhint = i + 1;
 		}
 	}
+	fat_diriter_remember(&di, dnode);
 	fat_diriter_done(&di);
 	if (error == 0 && i == FAT_DIR_MAXSLOTS)
 		error = ENOSPC;
 	return error;
 }
 
-/* Write nslots slots from first: the LFN slots of u, then de. */
+/*
+ * Write nslots slots from first: the LFN slots of u, then de.  *firstclp
+ * gets the cluster holding slot first (for the name index).
+ */
 static int
 fat_dir_writeslots(struct fat_node *dnode, uint64_t first, int nslots,
     const uint16_t *u, size_t nu, const struct fat_dirent *de,
-    uint64_t *devoffp)
+    uint32_t *firstclp, uint64_t *devoffp)
 {
 	struct fat_diriter di;
 	struct fat_lfnent le;
@@ -342,11 +346,13 @@ fat_dir_writeslots(struct fat_node *dnode, uint64_t first, int nslots,
 	size_t c;
 
 	le.le_csum = fat_lfn_checksum(de->de_name);
-	fat_diriter_init(&di, dnode->fn_fmp, dnode->fn_startcl, 0);
+	fat_diriter_initnode(&di, dnode, first);
 	for (s = 0; s < nslots && error == 0; s++) {
 		if ((error = fat_diriter_slot(&di, first + (uint64_t)s, &raw,
 		    &off)) != 0)
 			break;
+		if (s == 0)
+			*firstclp = di.di_cl;
 		if (s == nslots - 1) {
 			fat_dirent_encode(de, (uint8_t *)(uintptr_t)raw);
 			*devoffp = off;
@@ -398,6 +404,7 @@ fat_dir_addentry(struct fat_node *dnode, const char *name, size_t len,
 	size_t nu = 0;
 	bool needlfn;
 	uint64_t first;
+	uint32_t firstcl = 0;
 	int nslots, error;
 
 	if (!fat_name_storable(name, len))
@@ -417,10 +424,11 @@ fat_dir_addentry(struct fat_node *dnode, const char *name, size_t len,
 	nslots = 1 + (needlfn ? (int)howmany(nu, FAT_LFN_CHARS) : 0);
 	if ((error = fat_dir_findslots(dnode, nslots, &first)) != 0)
 		goto out_free;
-	error = fat_dir_writeslots(dnode, first, nslots, u, nu, de, devoffp);
+	error = fat_dir_writeslots(dnode, first, nslots, u, nu, de, &firstcl,
+	    devoffp);
 	if (error == 0)
 		fat_dcache_add(dnode, name, len, de->de_name, de->de_ntflags,
-		    first, *devoffp);
+		    first, firstcl, *devoffp);
 	else
 		fat_dcache_free(dnode);	/* slots may be half written */
 out_free:
@@ -520,6 +528,7 @@ fat_dir_setlabel(struct fat_node *root, const uint8_t name[11])
 	const uint8_t *raw;
 	uint64_t i, off, first;
 	bool blank = memcmp(name, "           ", 11) == 0;
+	uint32_t cl;
 	int error;
 
 	fat_diriter_init(&di, root->fn_fmp, root->fn_startcl, 0);
@@ -550,7 +559,7 @@ fat_dir_setlabel(struct fat_node *root, const uint8_t name[11])
 	de.de_attr = FAT_ATTR_VOLUME;
 	if ((error = fat_dir_findslots(root, 1, &first)) != 0)
 		return error;
-	return fat_dir_writeslots(root, first, 1, NULL, 0, &de, &off);
+	return fat_dir_writeslots(root, first, 1, NULL, 0, &de, &cl, &off);
 }
 
 /* The number of subdirectories of dnode (counted once, then kept). */
@@ -565,6 +574,16 @@ fat_dir_nsubdirs(struct fat_node *dnode, int64_t *np)
 	mutex_enter(&dnode->fn_lock);
 	n = dnode->fn_nsubdirs;
 	mutex_exit(&dnode->fn_lock);
+	/*
+	 * Building the name index counts them on the way: a directory
+	 * that is stat'ed is usually looked into next (ls -l, a recursive
+	 * copy), which would otherwise scan it a second time.
+	 */
+	if (n < 0 && fat_dcache_prime(dnode)) {
+		mutex_enter(&dnode->fn_lock);
+		n = dnode->fn_nsubdirs;
+		mutex_exit(&dnode->fn_lock);
+	}
 	if (n >= 0) {
 		*np = n;
 		return 0;

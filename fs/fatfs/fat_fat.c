@@ -35,6 +35,29 @@ fat_cluster_valid(const struct fat_mount *fmp, uint32_t cl)
 	    cl - FAT_FIRST_CLUSTER < fmp->fm_bpb.bpb_nclusters;
 }
 
+#define FAT_RA		15	/* FAT sectors read ahead on a miss */
+
+/*
+ * Read the FAT sector at byte offset secoff of the FAT copy at device
+ * offset base, with up to FAT_RA following sectors of the same copy in
+ * the same request when it is not cached (never past the copy: the
+ * data area's sectors are not all metadata).  Walking a long chain or
+ * allocating a large file then costs a request per 16 sectors, not one
+ * per sector.
+ */
+int
+fat_bread_fat(struct fat_mount *fmp, uint64_t base, uint64_t secoff,
+    struct buf **bpp)
+{
+	const struct fat_bpb *bpb = &fmp->fm_bpb;
+	uint64_t size = (uint64_t)bpb->bpb_fatsecs * bpb->bpb_secsize;
+	int nra = 0;
+
+	if (secoff < size)
+		nra = (int)MIN((size - secoff) / bpb->bpb_secsize - 1, FAT_RA);
+	return breadn(fmp->fm_dev, base + secoff, bpb->bpb_secsize, nra, bpp);
+}
+
 /* Read n (<= 4) bytes at byte offset off of the FAT in use. */
 static int
 fat_read_fatbytes(struct fat_mount *fmp, uint64_t off, uint8_t *out,
@@ -51,8 +74,7 @@ fat_read_fatbytes(struct fat_mount *fmp, uint64_t off, uint8_t *out,
 			if (bp != NULL)
 				brelse(bp);
 			secoff = rounddown(off + i, secsize);
-			error = bread(fmp->fm_dev, fmp->fm_fatoff + secoff,
-			    secsize, &bp);
+			error = fat_bread_fat(fmp, fmp->fm_fatoff, secoff, &bp);
 			if (error != 0)
 				return error;
 		}
@@ -104,6 +126,49 @@ fat_get(struct fat_mount *fmp, uint32_t cl, uint32_t *valp)
 }
 
 /*
+ * Read the entries of clusters cl .. cl + n - 1 (all below nclusters +
+ * 2) into vals, widened as by fat_get: one buffer per FAT sector instead
+ * of one per entry.  FAT16 and FAT32 entries never straddle a sector;
+ * FAT12's may, and FAT12 volumes are small: entry by entry.
+ */
+int
+fat_get_many(struct fat_mount *fmp, uint32_t cl, uint32_t n, uint32_t *vals)
+{
+	uint32_t secsize = fmp->fm_bpb.bpb_secsize, esz, i = 0, v;
+	uint64_t off, secoff;
+	const uint8_t *p;
+	struct buf *bp;
+	int error;
+
+	if (fmp->fm_bpb.bpb_fattype == FAT12) {
+		for (; i < n; i++)
+			if ((error = fat_get(fmp, cl + i, &vals[i])) != 0)
+				return error;
+		return 0;
+	}
+	esz = fmp->fm_bpb.bpb_fattype == FAT16 ? 2 : 4;
+	while (i < n) {
+		off = (uint64_t)(cl + i) * esz;
+		secoff = rounddown(off, secsize);
+		if ((error = fat_bread_fat(fmp, fmp->fm_fatoff, secoff,
+		    &bp)) != 0)
+			return error;
+		for (; i < n && off < secoff + secsize; i++, off += esz) {
+			p = (const uint8_t *)bp->b_data + (off - secoff);
+			if (esz == 2) {
+				v = le16dec(p);
+				if (v >= 0xfff7)
+					v |= 0x0fff0000;
+			} else
+				v = le32dec(p) & 0x0fffffff;
+			vals[i] = v;
+		}
+		brelse(bp);
+	}
+	return 0;
+}
+
+/*
  * The cluster after cl in its chain, or FAT_CHAIN_END.  EFSCORRUPTED if
  * the entry is free, bad or points outside the data area.
  */
@@ -127,6 +192,38 @@ fat_chain_next(struct fat_mount *fmp, uint32_t cl, uint32_t *nextp)
 	return 0;
 }
 
+#define FAT_CONTIG	128	/* entries per fat_get_many in fat_contig */
+
+/*
+ * How many of the clusters after cl continue its chain in order (the
+ * entry of cl is cl + 1, that of cl + 1 is cl + 2, ...), at most max:
+ * the entries of a contiguous file are read a FAT sector at a time,
+ * not one at a time.
+ */
+static int
+fat_contig(struct fat_mount *fmp, uint32_t cl, uint32_t max, uint32_t *np)
+{
+	uint32_t vals[FAT_CONTIG], n = 0, k, i;
+	uint32_t end = fmp->fm_bpb.bpb_nclusters + FAT_FIRST_CLUSTER;
+	int error;
+
+	while (n < max) {
+		/* Successors must stay below end. */
+		k = MIN(MIN(FAT_CONTIG, max - n), end - 1 - (cl + n));
+		if (k == 0)
+			break;
+		if ((error = fat_get_many(fmp, cl + n, k, vals)) != 0)
+			return error;
+		for (i = 0; i < k && vals[i] == cl + n + i + 1; i++)
+			continue;
+		n += i;
+		if (i < k)
+			break;
+	}
+	*np = n;
+	return 0;
+}
+
 /*
  * The number of clusters in the chain starting at startcl (a valid
  * cluster).  A chain longer than the volume has clusters loops.
@@ -134,13 +231,19 @@ fat_chain_next(struct fat_mount *fmp, uint32_t cl, uint32_t *nextp)
 int
 fat_chain_length(struct fat_mount *fmp, uint32_t startcl, uint32_t *lenp)
 {
-	uint32_t cl = startcl, n = 0;
+	uint32_t cl = startcl, n = 0, k;
 	int error;
 
 	while (cl != FAT_CHAIN_END) {
 		if (++n > fmp->fm_bpb.bpb_nclusters)
 			return FS_CORRUPT("fatfs", "cluster chain from %u "
 			    "loops", startcl);
+		/* Runs in order go by whole FAT sectors. */
+		if ((error = fat_contig(fmp, cl, fmp->fm_bpb.bpb_nclusters - n,
+		    &k)) != 0)
+			return error;
+		n += k;
+		cl += k;
 		if ((error = fat_chain_next(fmp, cl, &cl)) != 0)
 			return error;
 	}
@@ -207,7 +310,7 @@ fat_bmap(struct fat_node *fn, int64_t off, int64_t len, struct bmap *bm)
 {
 	struct fat_mount *fmp = fn->fn_fmp;
 	uint32_t csize = fmp->fm_bpb.bpb_clustersize;
-	uint32_t idx = (uint32_t)(off / csize), cl = 0, next, n, want, clen;
+	uint32_t idx = (uint32_t)(off / csize), cl = 0, n, want, clen;
 	int error = 0;
 
 	if (off < 0)
@@ -236,13 +339,10 @@ fat_bmap(struct fat_node *fn, int64_t off, int64_t len, struct bmap *bm)
 	bm->bm_physoff = fat_cluster_off(fmp, cl);
 	bm->bm_dev = fmp->fm_dev;
 	bm->bm_flags = 0;
-	for (n = 1; n < want; n++) {
-		if ((error = fat_chain_next(fmp, cl, &next)) != 0)
-			goto out_unlock;
-		if (next != cl + 1)
-			break;
-		cl = next;
-	}
+	if ((error = fat_contig(fmp, cl, want - 1, &n)) != 0)
+		goto out_unlock;
+	cl += n;
+	n++;
 	fn->fn_hintidx = idx + n - 1;
 	fn->fn_hintcl = cl;
 	bm->bm_len = (int64_t)n * csize;

@@ -204,12 +204,25 @@ fat_lower(uint32_t cp)
 	return cp;
 }
 
-/* Append the OEM byte c of a short name, lower-cased if lower. */
-static bool
+/*
+ * Append the OEM byte c of a short name, lower-cased if lower.  ASCII,
+ * nearly every byte of every short name, is one byte as it stands
+ * (every listing and lookup converts short names).
+ */
+static inline bool
 fat_put_oem(uint8_t c, bool lower, char *out, size_t outsz, size_t *pos)
 {
-	uint32_t cp = c >= 0x80 ? fat_cp437[c - 0x80] : c;
+	uint32_t cp;
 
+	if (c < 0x80) {
+		if (*pos + 1 >= outsz)
+			return false;
+		if (lower && c >= 'A' && c <= 'Z')
+			c = (uint8_t)(c + 0x20);
+		out[(*pos)++] = (char)c;
+		return true;
+	}
+	cp = fat_cp437[c - 0x80];
 	return fat_put_utf8(lower ? fat_lower(cp) : cp, out, outsz, pos);
 }
 
@@ -236,7 +249,7 @@ fat_shortname_to_utf8(const uint8_t name[11], uint8_t ntflags, char *out,
 		    outsz, &pos))
 			return ENAMETOOLONG;
 	}
-	if (elen > 0 && !fat_put_utf8('.', out, outsz, &pos))
+	if (elen > 0 && !fat_put_oem('.', false, out, outsz, &pos))
 		return ENAMETOOLONG;
 	for (i = 0; i < elen; i++)
 		if (!fat_put_oem(name[8 + i], (ntflags & FAT_NT_LOWER_EXT) != 0,
@@ -295,6 +308,15 @@ fat_name_eq(const char *a, size_t alen, const char *b, size_t blen)
 	uint32_t ca, cb;
 
 	while (a < aend && b < bend) {
+		ca = (uint8_t)*a;
+		cb = (uint8_t)*b;
+		if (ca < 0x80 && cb < 0x80) {	/* ASCII: no decoding */
+			if (ca != cb && fat_fold(ca) != fat_fold(cb))
+				return false;
+			a++;
+			b++;
+			continue;
+		}
 		if (fat_utf8_next(&a, aend, &ca) != 0 ||
 		    fat_utf8_next(&b, bend, &cb) != 0)
 			return false;

@@ -283,8 +283,7 @@ fat_readdir(struct vnode *vp, struct uio *uio, int *eofp)
 	if ((di = kmem_alloc(sizeof(*di) + sizeof(*dn))) == NULL)
 		return ENOMEM;
 	dn = (struct fat_dname *)(di + 1);
-	fat_diriter_init(di, fn->fn_fmp, fn->fn_startcl,
-	    (uint64_t)(cookie - FAT_COOKIE_FIRST));
+	fat_diriter_initnode(di, fn, (uint64_t)(cookie - FAT_COOKIE_FIRST));
 	while ((error = fat_diriter_next(di, dn)) == 0) {
 		if (dn->dn_isdot)
 			continue;
@@ -299,6 +298,7 @@ fat_readdir(struct vnode *vp, struct uio *uio, int *eofp)
 		*eofp = 1;
 		error = 0;
 	}
+	fat_diriter_remember(di, fn);
 	fat_diriter_done(di);
 	kmem_free(di, sizeof(*di) + sizeof(*dn));
 	return error;

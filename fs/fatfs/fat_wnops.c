@@ -73,7 +73,7 @@ fat_bmap_alloc(struct fat_node *fn, int64_t off, int64_t len,
 {
 	struct fat_mount *fmp = fn->fn_fmp;
 	uint32_t csize = fmp->fm_bpb.bpb_clustersize;
-	uint32_t idx = (uint32_t)(off / csize), want, last, cl, clen, n;
+	uint32_t idx = (uint32_t)(off / csize), want, last, cl, clen, n, got;
 	int error = 0;
 
 	mutex_enter(&fn->fn_lock);
@@ -100,8 +100,10 @@ fat_bmap_alloc(struct fat_node *fn, int64_t off, int64_t len,
 	}
 	mutex_enter(&fn->fn_lock);
 	bm->bm_len = 0;
-	for (n = 0; n < want; n++) {
-		if ((error = fat_alloc_cluster(fmp, last, &cl)) != 0)
+	/* Whole runs of free clusters at a time, the FAT written once. */
+	for (n = 0; n < want; n += got) {
+		if ((error = fat_alloc_run(fmp, last, want - n, &cl,
+		    &got)) != 0)
 			break;
 		if (last != 0)
 			error = fat_link(fmp, last, cl);
@@ -113,17 +115,18 @@ fat_bmap_alloc(struct fat_node *fn, int64_t off, int64_t len,
 			(void)fat_free_chain(fmp, cl);
 			break;
 		}
-		fn->fn_chainlen++;
+		fn->fn_chainlen += got;
 		if (bm->bm_len > 0 && cl == last + 1)
-			bm->bm_len += csize;
-		else if (bm->bm_len == 0 || clen + n <= idx) {
+			bm->bm_len += (int64_t)got * csize;
+		else if (bm->bm_len == 0 ||
+		    bm->bm_off + bm->bm_len <= (int64_t)idx * csize) {
 			/* A new run, which must be the one holding off. */
 			bm->bm_off = (int64_t)(clen + n) * csize;
 			bm->bm_physoff = fat_cluster_off(fmp, cl);
-			bm->bm_len = csize;
+			bm->bm_len = (int64_t)got * csize;
 		} else
-			n = want;	/* the run holding off has ended */
-		last = cl;
+			want = n + got;	/* the run holding off has ended */
+		last = cl + got - 1;
 	}
 	/* Running out of space after the run holding off is no error. */
 	if (fn->fn_chainlen > idx)
@@ -236,6 +239,14 @@ fat_setsize(struct vnode *vp, int64_t size)
 	if (size > fn->fn_size)
 		return fat_zero_fill(vp, size);
 	keep = (uint32_t)howmany(size, fmp->fm_bpb.bpb_clustersize);
+	mutex_enter(&fn->fn_lock);
+	if (fn->fn_chainlen == keep && keep > 0) {
+		/* A copy sets the size it has just written: no walk. */
+		mutex_exit(&fn->fn_lock);
+		fn->fn_size = size;
+		return 0;
+	}
+	mutex_exit(&fn->fn_lock);
 	if (fn->fn_startcl != 0) {
 		if (keep == 0) {
 			error = fat_free_chain(fmp, fn->fn_startcl);

@@ -157,8 +157,14 @@ struct fat_node {
 	bool		 fn_dcfailed;	/* [n] building the index failed */
 	struct kmutex	 fn_lock;	/* the fields below */
 	int64_t		 fn_chainlen;	/* [n] clusters, -1 not yet known */
-	uint32_t	 fn_hintidx;	/* [n] file cluster index of... */
+	uint32_t	 fn_hintidx;	/* [n] chain index of... */
 	uint32_t	 fn_hintcl;	/* [n] ...this cluster (0: no hint) */
+	/*
+	 * For a directory the hint is the last cluster an iterator
+	 * reached: a directory's chain only grows while its node lives,
+	 * so the pair stays true and iterators start from it instead of
+	 * walking the chain from its first cluster (fat_diriter_initnode).
+	 */
 };
 
 #define VFS_TO_FAT(mp)	((struct fat_mount *)(mp)->mnt_data)
@@ -173,6 +179,7 @@ struct fat_dname {
 	uint64_t	dn_devoff;	/* its byte offset on the device */
 	uint64_t	dn_index;	/* its index in the directory */
 	uint64_t	dn_first;	/* index of its first (LFN) slot */
+	uint32_t	dn_firstcl;	/* cluster holding it (0: fixed root) */
 	bool		dn_isdot;	/* "." or ".." entry */
 	size_t		dn_namelen;	/* bytes of dn_name */
 	size_t		dn_shortlen;	/* bytes of dn_short */
@@ -198,6 +205,7 @@ struct fat_diriter {
 	int		di_lfnnext;	/* ordinal expected next */
 	uint8_t		di_lfncsum;	/* checksum the slots carry */
 	uint64_t	di_lfnstart;	/* slot index of the sequence's start */
+	uint32_t	di_lfnstartcl;	/* cluster holding it */
 };
 
 /* fat_name.c */
@@ -217,7 +225,11 @@ bool	fat_name_eq(const char *a, size_t alen, const char *b, size_t blen);
 /* fat_fat.c */
 uint64_t fat_cluster_off(const struct fat_mount *fmp, uint32_t cl);
 bool	fat_cluster_valid(const struct fat_mount *fmp, uint32_t cl);
+int	fat_bread_fat(struct fat_mount *fmp, uint64_t base, uint64_t secoff,
+	    struct buf **bpp);
 int	fat_get(struct fat_mount *fmp, uint32_t cl, uint32_t *valp);
+int	fat_get_many(struct fat_mount *fmp, uint32_t cl, uint32_t n,
+	    uint32_t *vals);
 int	fat_chain_next(struct fat_mount *fmp, uint32_t cl, uint32_t *nextp);
 int	fat_chain_length(struct fat_mount *fmp, uint32_t startcl,
 	    uint32_t *lenp);
@@ -229,6 +241,8 @@ int	fat_bmap(struct fat_node *fn, int64_t off, int64_t len,
 int	fat_set(struct fat_mount *fmp, uint32_t cl, uint32_t v);
 int	fat_alloc_cluster(struct fat_mount *fmp, uint32_t near,
 	    uint32_t *clp);
+int	fat_alloc_run(struct fat_mount *fmp, uint32_t near, uint32_t want,
+	    uint32_t *clp, uint32_t *np);
 int	fat_free_chain(struct fat_mount *fmp, uint32_t cl);
 int	fat_link(struct fat_mount *fmp, uint32_t prev, uint32_t cl);
 int	fat_chain_cut(struct fat_mount *fmp, uint32_t startcl, uint32_t keep);
@@ -240,6 +254,10 @@ int	fat_rw_finish(struct fat_mount *fmp);
 void	fat_diriter_init(struct fat_diriter *di, struct fat_mount *fmp,
 	    uint32_t startcl, uint64_t index);
 void	fat_diriter_done(struct fat_diriter *di);
+void	fat_diriter_seek(struct fat_diriter *di, uint64_t index, uint32_t cl);
+void	fat_diriter_initnode(struct fat_diriter *di, struct fat_node *dnode,
+	    uint64_t index);
+void	fat_diriter_remember(struct fat_diriter *di, struct fat_node *dnode);
 int	fat_diriter_next(struct fat_diriter *di, struct fat_dname *dn);
 int	fat_diriter_slotoff(struct fat_diriter *di, uint64_t index,
 	    uint64_t *offp);
@@ -262,10 +280,11 @@ int	fat_dcache_lookup(struct fat_node *dnode, const char *name, size_t len,
 	    uint64_t *devoffp);
 void	fat_dcache_add(struct fat_node *dnode, const char *name, size_t len,
 	    const uint8_t sn[11], uint8_t ntflags, uint64_t first,
-	    uint64_t devoff);
+	    uint32_t firstcl, uint64_t devoff);
 void	fat_dcache_remove(struct fat_node *dnode, const char *name,
 	    size_t len, uint64_t devoff);
 void	fat_dcache_free(struct fat_node *dnode);
+bool	fat_dcache_prime(struct fat_node *dnode);
 
 /* fat_dirw.c */
 int	fat_dir_addentry(struct fat_node *dnode, const char *name, size_t len,
