@@ -8,6 +8,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,37 +20,55 @@
 #include "fsu/fsu.h"
 #include "fsu/ls.h"
 
-static struct ls_opt *ls_sortopt;	/* qsort has no context argument */
+/*
+ * Sorting sorts pointers; name order (the default) has its own
+ * comparators so that the common case costs one strcmp per comparison.
+ */
+static int
+ls_cmp_name(const void *pa, const void *pb)
+{
+	const struct ls_ent *a = *(struct ls_ent *const *)pa;
+	const struct ls_ent *b = *(struct ls_ent *const *)pb;
+
+	return strcmp(a->e_name, b->e_name);
+}
 
 static int
-ls_cmp(const void *pa, const void *pb)
+ls_cmp_rname(const void *pa, const void *pb)
 {
-	const struct ls_ent *a = pa, *b = pb;
-	const struct ls_opt *o = ls_sortopt;
-	const struct timespec *ta, *tb;
+	return -ls_cmp_name(pa, pb);
+}
+
+static int
+ls_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct ls_ent *a = *(struct ls_ent *const *)pa;
+	const struct ls_ent *b = *(struct ls_ent *const *)pb;
+	const struct ls_opt *o = arg;
 	int r = 0;
 
 	if (o->sort == 't') {
-		ta = ls_time(o, &a->e_st);
-		tb = ls_time(o, &b->e_st);
-		if (ta->tv_sec != tb->tv_sec)
-			r = ta->tv_sec < tb->tv_sec ? 1 : -1;
-		else if (ta->tv_nsec != tb->tv_nsec)
-			r = ta->tv_nsec < tb->tv_nsec ? 1 : -1;
-	} else if (o->sort == 'S' && a->e_st.st_size != b->e_st.st_size)
-		r = a->e_st.st_size < b->e_st.st_size ? 1 : -1;
+		if (a->e_time.tv_sec != b->e_time.tv_sec)
+			r = a->e_time.tv_sec < b->e_time.tv_sec ? 1 : -1;
+		else if (a->e_time.tv_nsec != b->e_time.tv_nsec)
+			r = a->e_time.tv_nsec < b->e_time.tv_nsec ? 1 : -1;
+	} else if (o->sort == 'S' && a->e_size != b->e_size)
+		r = a->e_size < b->e_size ? 1 : -1;
 	if (r == 0)
 		r = strcmp(a->e_name, b->e_name);
 	return o->reverse ? -r : r;
 }
 
 static void
-ls_sort(struct ls_opt *o, struct ls_ent *v, size_t n)
+ls_sort(struct ls_opt *o, struct ls_ent **v, size_t n)
 {
 	if (o->sort == 'U')
 		return;
-	ls_sortopt = o;
-	qsort(v, n, sizeof(*v), ls_cmp);
+	if (o->sort == 'n')
+		qsort(v, n, sizeof(*v), o->reverse ? ls_cmp_rname :
+		    ls_cmp_name);
+	else
+		qsort_r(v, n, sizeof(*v), ls_cmp, o);
 }
 
 static void
@@ -57,38 +76,59 @@ ls_free(struct ls_ent *v, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		free(v[i].e_name);
-		free(v[i].e_path);
+	for (i = 0; i < n; i++)
 		free(v[i].e_link);
-	}
 	free(v);
 }
 
-/* Fill e for path (shown as name); -1 if it cannot be stat'ed. */
+/*
+ * Fill e's attributes from name relative to dirfd (AT_FDCWD: a path);
+ * -1 with errno set if it cannot be stat'ed.
+ */
+static int
+ls_stat(const struct ls_opt *o, struct ls_ent *e, int dirfd,
+    const char *name, int follow)
+{
+	struct stat st;
+	char buf[4096];
+	ssize_t n;
+
+	if ((follow ? ak_sys_fstatat(dirfd, name, &st, 0) :
+	    ak_sys_fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW)) != 0 &&
+	    (!follow || ak_sys_fstatat(dirfd, name, &st,
+	    AT_SYMLINK_NOFOLLOW) != 0))
+		return -1;
+	e->e_ino = st.st_ino;
+	e->e_size = st.st_size;
+	e->e_blocks = st.st_blocks;
+	e->e_rdev = st.st_rdev;
+	e->e_nlink = st.st_nlink;
+	e->e_time = *ls_time(o, &st);
+	e->e_mode = st.st_mode;
+	e->e_uid = st.st_uid;
+	e->e_gid = st.st_gid;
+	if (S_ISLNK(st.st_mode) && o->lng &&
+	    (n = ak_sys_readlinkat(dirfd, name, buf, sizeof(buf) - 1)) >= 0) {
+		buf[n] = '\0';
+		e->e_link = strdup(buf);
+		if (ak_sys_fstatat(dirfd, name, &st, 0) == 0)
+			e->e_tmode = st.st_mode;
+	}
+	return 0;
+}
+
+/* Fill e for path, shown as name (not copied); -1 if it cannot be stat'ed. */
 static int
 ls_fill(struct ls_opt *o, struct ls_ent *e, const char *name,
     const char *path, int follow)
 {
-	char buf[4096];
-	ssize_t n;
-
 	memset(e, 0, sizeof(*e));
-	if ((follow ? ak_sys_stat(path, &e->e_st) :
-	    ak_sys_lstat(path, &e->e_st)) != 0 &&
-	    (!follow || ak_sys_lstat(path, &e->e_st) != 0)) {
+	e->e_name = name;
+	if (ls_stat(o, e, AT_FDCWD, path, follow) != 0) {
 		o->status = fsu_warn_path(path, errno);
 		return -1;
 	}
-	e->e_name = strdup(name);
-	e->e_path = strdup(path);
-	if (S_ISLNK(e->e_st.st_mode) && o->lng &&
-	    (n = ak_sys_readlink(path, buf, sizeof(buf) - 1)) >= 0) {
-		buf[n] = '\0';
-		e->e_link = strdup(buf);
-		e->e_tgtok = ak_sys_stat(path, &e->e_tst) == 0;
-	}
-	return e->e_name && e->e_path ? 0 : -1;
+	return 0;
 }
 
 /*
@@ -104,87 +144,224 @@ ls_needstat(const struct ls_opt *o)
 	    o->recursive || o->sort == 't' || o->sort == 'S';
 }
 
-/* Fill e with the name only (ls_needstat said no); -1 on ENOMEM. */
-static int
-ls_fill_name(struct ls_opt *o, struct ls_ent *e, const char *name,
-    const char *path)
+#define LS_CHUNK	65536	/* bytes of names per arena chunk */
+#define LS_READSZ	32768	/* bytes of records per getdents */
+
+/* Names, packed into chunks that never move. */
+struct ls_chunk {
+	struct ls_chunk	*c_next;
+	size_t		c_used;
+	char		c_data[LS_CHUNK];
+};
+
+/*
+ * A directory's contents: the entries, the pointers to those shown (in
+ * the order shown) and the names.
+ */
+struct ls_list {
+	struct ls_ent	*l_ents;
+	size_t		l_n;		/* entries in l_ents */
+	size_t		l_cap;
+	struct ls_ent	**l_v;
+	size_t		l_nv;
+	struct ls_chunk	*l_names;
+};
+
+/* A copy of name in l's arena, or NULL. */
+static const char *
+ls_keep(struct ls_list *l, const char *name)
 {
-	memset(e, 0, sizeof(*e));
-	e->e_name = strdup(name);
-	e->e_path = strdup(path);
-	if (e->e_name == NULL || e->e_path == NULL) {
-		free(e->e_name);
-		free(e->e_path);
-		o->status = fsu_warn_path(path, ENOMEM);
-		return -1;
+	struct ls_chunk *c = l->l_names;
+	size_t len = strlen(name) + 1;
+	char *p;
+
+	if (len > LS_CHUNK)
+		return NULL;
+	if (c == NULL || LS_CHUNK - c->c_used < len) {
+		if ((c = malloc(sizeof(*c))) == NULL)
+			return NULL;
+		c->c_next = l->l_names;
+		c->c_used = 0;
+		l->l_names = c;
 	}
-	return 0;
+	p = memcpy(c->c_data + c->c_used, name, len);
+	c->c_used += len;
+	return p;
 }
 
-static void ls_dir(struct ls_opt *o, const char *path, int header);
-
-/* The entries of a directory, with "." and ".." for -a. */
+/* A new zeroed entry at the end of l->l_ents, or NULL. */
 static struct ls_ent *
-ls_read(struct ls_opt *o, const char *path, size_t *np)
+ls_add(struct ls_list *l)
 {
-	char **names, *sub;
-	struct ls_ent *v;
-	size_t i, n = 0, cnt;
-	int err;
+	struct ls_ent *nv;
+	size_t cap;
 
-	if ((names = fsu_readdir(path, &err)) == NULL) {
-		o->status = fsu_warn_path(path, err);
-		return NULL;
+	if (l->l_n == l->l_cap) {
+		cap = l->l_cap ? 2 * l->l_cap : 64;
+		if ((nv = realloc(l->l_ents, cap * sizeof(*nv))) == NULL)
+			return NULL;
+		l->l_ents = nv;
+		l->l_cap = cap;
 	}
-	for (cnt = 0; names[cnt] != NULL; cnt++)
-		continue;
-	if ((v = calloc(cnt + 2, sizeof(*v))) == NULL) {
-		fsu_freenames(names);
-		o->status = fsu_warn_path(path, ENOMEM);
-		return NULL;
+	memset(&l->l_ents[l->l_n], 0, sizeof(l->l_ents[0]));
+	return &l->l_ents[l->l_n];
+}
+
+/* An entry for every name the directory fd shows; -1 with errno. */
+static int
+ls_names(const struct ls_opt *o, int fd, struct ls_list *l)
+{
+	const struct ak_dirent *d;
+	struct ls_ent *e;
+	size_t pos;
+	ssize_t n;
+	char *buf;
+
+	if ((buf = malloc(LS_READSZ)) == NULL)
+		return -1;
+	while ((n = ak_sys_getdents(fd, buf, LS_READSZ)) > 0) {
+		for (pos = 0; pos < (size_t)n; pos += d->d_reclen) {
+			d = (const struct ak_dirent *)(buf + pos);
+			if (strcmp(d->d_name, ".") == 0 ||
+			    strcmp(d->d_name, "..") == 0 ||
+			    (d->d_name[0] == '.' && !o->all && !o->almost))
+				continue;
+			if ((e = ls_add(l)) == NULL ||
+			    (e->e_name = ls_keep(l, d->d_name)) == NULL) {
+				free(buf);
+				errno = ENOMEM;
+				return -1;
+			}
+			l->l_n++;
+		}
 	}
-	if (o->all) {
-		if (ls_fill(o, &v[n], ".", path, 0) == 0)
-			n++;
-		if ((sub = fsu_join(path, "..")) != NULL &&
-		    ls_fill(o, &v[n], "..", sub, 0) == 0)
-			n++;
+	free(buf);
+	return n < 0 ? -1 : 0;
+}
+
+/*
+ * Stat the entries l_v[first..], relative to the directory fd, in name
+ * order (the order of any error messages); failures drop out of l_v.
+ */
+static void
+ls_stat_all(struct ls_opt *o, const char *path, int fd, struct ls_list *l,
+    size_t first)
+{
+	struct ls_ent *e;
+	size_t i, n = first;
+	char *sub;
+
+	for (i = first; i < l->l_nv; i++) {
+		e = l->l_v[i];
+		if (ls_stat(o, e, fd, e->e_name, 0) == 0) {
+			l->l_v[n++] = e;
+			continue;
+		}
+		sub = fsu_join(path, e->e_name);
+		o->status = fsu_warn_path(sub ? sub : path, errno);
 		free(sub);
 	}
-	for (i = 0; i < cnt; i++) {
-		if (names[i][0] == '.' && !o->all && !o->almost)
-			continue;
-		if ((sub = fsu_join(path, names[i])) == NULL)
-			continue;
-		if ((ls_needstat(o) ? ls_fill(o, &v[n], names[i], sub, 0) :
-		    ls_fill_name(o, &v[n], names[i], sub)) == 0)
-			n++;
-		free(sub);
+	l->l_nv = n;
+}
+
+static void
+ls_list_free(struct ls_list *l)
+{
+	struct ls_chunk *c;
+
+	ls_free(l->l_ents, l->l_n);
+	free(l->l_v);
+	while ((c = l->l_names) != NULL) {
+		l->l_names = c->c_next;
+		free(c);
 	}
-	fsu_freenames(names);
-	*np = n;
-	return v;
+}
+
+/* "." and ".." for -a, stat'ed by path as any operand. */
+static void
+ls_dots(struct ls_opt *o, const char *path, struct ls_list *l)
+{
+	struct ls_ent *e;
+	char *sub;
+
+	if ((e = ls_add(l)) != NULL && ls_fill(o, e, ".", path, 0) == 0)
+		l->l_n++;
+	if ((sub = fsu_join(path, "..")) != NULL && (e = ls_add(l)) != NULL &&
+	    ls_fill(o, e, "..", sub, 0) == 0)
+		l->l_n++;
+	free(sub);
+}
+
+/*
+ * The entries of a directory, with "." and ".." first for -a, then the
+ * names in byte order (what -U shows); *firstp is where the names start.
+ */
+static int
+ls_read(struct ls_opt *o, const char *path, struct ls_list *l,
+    size_t *firstp)
+{
+	size_t i, first = 0;
+	int fd, err;
+
+	memset(l, 0, sizeof(*l));
+	if ((fd = ak_sys_open(path, O_RDONLY | O_DIRECTORY)) < 0)
+		goto fail;
+	if (o->all)
+		ls_dots(o, path, l);
+	*firstp = first = l->l_n;
+	if (ls_names(o, fd, l) != 0)
+		goto fail;
+	if ((l->l_v = calloc(l->l_n + 1, sizeof(*l->l_v))) == NULL) {
+		errno = ENOMEM;
+		goto fail;
+	}
+	for (i = 0; i < l->l_n; i++)
+		l->l_v[i] = &l->l_ents[i];
+	l->l_nv = l->l_n;
+	qsort(l->l_v + first, l->l_nv - first, sizeof(*l->l_v), ls_cmp_name);
+	if (ls_needstat(o))
+		ls_stat_all(o, path, fd, l, first);
+	ak_sys_close(fd);
+	return 0;
+fail:
+	err = errno;
+	if (fd >= 0)
+		ak_sys_close(fd);
+	ls_list_free(l);
+	o->status = fsu_warn_path(path, err);
+	return -1;
 }
 
 static void
 ls_dir(struct ls_opt *o, const char *path, int header)
 {
-	struct ls_ent *v;
-	size_t i, n;
+	struct ls_list l;
+	const struct ls_ent *e;
+	char *sub;
+	size_t i, first;
 
-	if ((v = ls_read(o, path, &n)) == NULL)
+	if (ls_read(o, path, &l, &first) != 0)
 		return;
-	ls_sort(o, v, n);
+	/* Already in name order unless "." and ".." lead. */
+	if (o->sort != 'n' || o->reverse || first > 0)
+		ls_sort(o, l.l_v, l.l_nv);
 	if (header)
 		printf("%s%s:\n", o->printed ? "\n" : "", path);
 	o->printed = 1;
-	ls_print(o, v, n, 1);
-	for (i = 0; o->recursive && i < n; i++)
-		if (S_ISDIR(v[i].e_st.st_mode) &&
-		    strcmp(v[i].e_name, ".") != 0 &&
-		    strcmp(v[i].e_name, "..") != 0)
-			ls_dir(o, v[i].e_path, 1);
-	ls_free(v, n);
+	ls_print(o, l.l_v, l.l_nv, 1);
+	for (i = 0; o->recursive && i < l.l_nv; i++) {
+		e = l.l_v[i];
+		if (!S_ISDIR(e->e_mode) || strcmp(e->e_name, ".") == 0 ||
+		    strcmp(e->e_name, "..") == 0)
+			continue;
+		if ((sub = fsu_join(path, e->e_name)) == NULL) {
+			o->status = fsu_warn_path(path, ENOMEM);
+			continue;
+		}
+		ls_dir(o, sub, 1);
+		free(sub);
+	}
+	ls_list_free(&l);
 }
 
 static const struct option ls_longopts[] = {
@@ -301,9 +478,9 @@ fsu_ls(int argc, char **argv)
 {
 	static char *dot[] = { ".", NULL };
 	struct ls_opt o;
-	struct ls_ent *files, *dirs;
+	struct ls_ent *ops_e, **files, **dirs;
 	char **ops;
-	size_t nf = 0, nd = 0, i, nops;
+	size_t nf = 0, nd = 0, ne = 0, i, nops;
 	int follow;
 
 	memset(&o, 0, sizeof(o));
@@ -311,9 +488,11 @@ fsu_ls(int argc, char **argv)
 		return fsu_cmd_usage("ls");
 	ops = optind < argc ? argv + optind : dot;
 	nops = optind < argc ? (size_t)(argc - optind) : 1;
+	ops_e = calloc(nops, sizeof(*ops_e));
 	files = calloc(nops, sizeof(*files));
 	dirs = calloc(nops, sizeof(*dirs));
-	if (files == NULL || dirs == NULL) {
+	if (ops_e == NULL || files == NULL || dirs == NULL) {
+		free(ops_e);
 		free(files);
 		free(dirs);
 		return fsu_warn_path(ops[0], ENOMEM);
@@ -321,21 +500,23 @@ fsu_ls(int argc, char **argv)
 	/* Operands: files first, as one group; directories after. */
 	follow = !o.dirself && !o.lng;
 	for (i = 0; i < nops; i++) {
-		if (ls_fill(&o, &files[nf], ops[i], ops[i], follow) != 0)
+		if (ls_fill(&o, &ops_e[ne], ops[i], ops[i], follow) != 0)
 			continue;
-		if (S_ISDIR(files[nf].e_st.st_mode) && !o.dirself)
-			dirs[nd++] = files[nf];
+		if (S_ISDIR(ops_e[ne].e_mode) && !o.dirself)
+			dirs[nd++] = &ops_e[ne];
 		else
-			nf++;
+			files[nf++] = &ops_e[ne];
+		ne++;
 	}
 	ls_sort(&o, files, nf);
 	ls_print(&o, files, nf, 0);
 	ls_sort(&o, dirs, nd);
 	for (i = 0; i < nd; i++)
-		ls_dir(&o, dirs[i].e_path, nops > 1 || o.recursive);
-	ls_free(files, nf);
-	ls_free(dirs, nd);
-	if (o.status == 0 && fflush(stdout) != 0)
+		ls_dir(&o, dirs[i]->e_name, nops > 1 || o.recursive);
+	ls_free(ops_e, ne);
+	free(files);
+	free(dirs);
+	if (o.status == 0 && (fflush(stdout) != 0 || ferror(stdout)))
 		o.status = FSU_EXIT_FAIL;
 	return o.status;
 }

@@ -15,7 +15,14 @@ FSUSTATICLIBS = z lzma lzo2 lz4 zstd seccomp edit tinfo bsd md
 FSUSTATIC := $(shell for l in $(FSUSTATICLIBS); do \
 	p=$$($(CC) -print-file-name=lib$$l.a); [ -f "$$p" ] || exit 0; \
 	done; echo yes)
-ifeq ($(FSUSTATIC),yes)
+# With the C library's archive as well (libc6-dev), fsu is one static
+# executable: no dynamic loader, no symbol binding, fewer pages touched
+# (459k -> 290k instructions and 161 -> 134 page faults for `fsu_ls
+# IMAGE /`).  Sanitizer run-times cannot be linked statically.
+FSULIBC := $(shell [ -f "$$($(CC) -print-file-name=libc.a)" ] && echo yes)
+ifeq ($(FSUSTATIC)$(FSULIBC)$(strip $(SANFLAGS)),yesyes)
+FSULINK	= -static $(FSUSTATICLIBS:%=-l%) -pthread -lm
+else ifeq ($(FSUSTATIC),yes)
 FSULINK	= -Wl,-Bstatic $(FSUSTATICLIBS:%=-l%) -Wl,-Bdynamic -pthread -lm
 else
 FSULINK	= $(LDLIBS) $(FSULIBS)

@@ -2,6 +2,10 @@
  * ls_print.c: ls output as GNU ls prints it in the C locale: -l columns
  * (right-aligned numbers, "major, minor" for devices, "total" in 1K
  * blocks), -i, -F, colours, and the column layout on a terminal.
+ * Lines are built by hand in ls_out.c's buffer; the few things that are
+ * slow to compute for every entry (an owner's name, a formatted time)
+ * are remembered from the entry before, which in a large directory is
+ * nearly always the same.
  */
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -24,23 +28,23 @@ ls_time(const struct ls_opt *o, const struct stat *st)
 }
 
 static char
-ls_indicator(const struct stat *st)
+ls_indicator(mode_t mode)
 {
-	switch (st->st_mode & S_IFMT) {
+	switch (mode & S_IFMT) {
 	case S_IFDIR:	return '/';
 	case S_IFLNK:	return '@';
 	case S_IFIFO:	return '|';
 	case S_IFSOCK:	return '=';
 	case S_IFREG:
-		return (st->st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)) ? '*' : 0;
+		return (mode & (S_IXUSR | S_IXGRP | S_IXOTH)) ? '*' : 0;
 	default:	return 0;
 	}
 }
 
 static const char *
-ls_colour(const struct stat *st)
+ls_colour(mode_t mode)
 {
-	switch (st->st_mode & S_IFMT) {
+	switch (mode & S_IFMT) {
 	case S_IFDIR:	return "01;34";
 	case S_IFLNK:	return "01;36";
 	case S_IFIFO:	return "40;33";
@@ -48,7 +52,7 @@ ls_colour(const struct stat *st)
 	case S_IFBLK:
 	case S_IFCHR:	return "40;33;01";
 	case S_IFREG:
-		return (st->st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)) ?
+		return (mode & (S_IXUSR | S_IXGRP | S_IXOTH)) ?
 		    "01;32" : NULL;
 	default:	return NULL;
 	}
@@ -56,129 +60,213 @@ ls_colour(const struct stat *st)
 
 /* The name (coloured), and its -F indicator; returns the width used. */
 static size_t
-ls_name(const struct ls_opt *o, const char *name, const struct stat *st)
+ls_name(const struct ls_opt *o, const char *name, mode_t mode)
 {
-	const char *c = o->color ? ls_colour(st) : NULL;
-	char ind = o->classify ? ls_indicator(st) : 0;
+	const char *c = o->color ? ls_colour(mode) : NULL;
+	char ind = o->classify ? ls_indicator(mode) : 0;
+	size_t len = strlen(name);
 
-	if (c != NULL)
-		printf("\033[%sm%s\033[0m", c, name);
-	else
-		fputs(name, stdout);
+	if (c != NULL) {
+		ls_putn("\033[", 2);
+		ls_puts(c);
+		ls_putc('m');
+		ls_putn(name, len);
+		ls_putn("\033[0m", 4);
+	} else
+		ls_putn(name, len);
 	if (ind)
-		putchar(ind);
-	return strlen(name) + (ind != 0);
+		ls_putc(ind);
+	return len + (ind != 0);
 }
 
-struct ls_widths {
-	int	ino, nlink, owner, group, size, major, minor;
+/*
+ * What one ls_print call remembers: the last owner and group looked up
+ * and the last time formatted (by second, and by nanosecond only when
+ * the style shows it).
+ */
+struct ls_cache {
+	int		c_uidok, c_gidok;
+	uid_t		c_uid;
+	gid_t		c_gid;
+	const char	*c_uname, *c_gname;
+	int		c_tok, c_tns;
+	struct timespec	c_ts;
+	size_t		c_tlen;
+	char		c_tbuf[128];
 };
 
-static void
-ls_owner(const struct ls_opt *o, const struct stat *st, char *u, char *g,
-    size_t len)
-{
-	const char *nu = o->numeric ? NULL : fsu_uid_name(st->st_uid);
-	const char *ng = o->numeric ? NULL : fsu_gid_name(st->st_gid);
+struct ls_widths {
+	size_t	ino, nlink, owner, group, size, major, minor;
+};
 
-	if (nu != NULL)
-		snprintf(u, len, "%s", nu);
-	else
-		snprintf(u, len, "%ju", (uintmax_t)st->st_uid);
-	if (ng != NULL)
-		snprintf(g, len, "%s", ng);
-	else
-		snprintf(g, len, "%ju", (uintmax_t)st->st_gid);
+/* The image's name for the owner or group, NULL for a number. */
+static const char *
+ls_uname(const struct ls_opt *o, struct ls_cache *c, uid_t uid)
+{
+	if (o->numeric)
+		return NULL;
+	if (!c->c_uidok || c->c_uid != uid) {
+		c->c_uid = uid;
+		c->c_uname = fsu_uid_name(uid);
+		c->c_uidok = 1;
+	}
+	return c->c_uname;
 }
 
+static const char *
+ls_gname(const struct ls_opt *o, struct ls_cache *c, gid_t gid)
+{
+	if (o->numeric)
+		return NULL;
+	if (!c->c_gidok || c->c_gid != gid) {
+		c->c_gid = gid;
+		c->c_gname = fsu_gid_name(gid);
+		c->c_gidok = 1;
+	}
+	return c->c_gname;
+}
+
+/* An id: a name left-aligned, a number right-aligned, as GNU ls. */
 static void
-ls_size(const struct ls_opt *o, const struct stat *st, char *buf,
+ls_putid(const char *name, uintmax_t id, size_t width)
+{
+	size_t len;
+
+	if (name == NULL) {
+		ls_putu(id, width);
+		return;
+	}
+	len = strlen(name);
+	ls_putn(name, len);
+	if (len < width)
+		ls_pad(width - len);
+}
+
+static size_t
+ls_idlen(const char *name, uintmax_t id)
+{
+	return name != NULL ? strlen(name) : ls_udigits(id);
+}
+
+/* The size as shown (-h or bytes) into buf; returns its length. */
+static size_t
+ls_size(const struct ls_opt *o, const struct ls_ent *e, char *buf,
     size_t len)
 {
 	if (o->human)
-		fsu_human(buf, len, (uint64_t)st->st_size);
+		fsu_human(buf, len, (uint64_t)e->e_size);
 	else
-		snprintf(buf, len, "%jd", (intmax_t)st->st_size);
+		snprintf(buf, len, "%jd", (intmax_t)e->e_size);
+	return strlen(buf);
 }
 
-static int
-ls_max(int a, int b)
+static size_t
+ls_max(size_t a, size_t b)
 {
 	return a > b ? a : b;
 }
 
-static void
-ls_measure(const struct ls_opt *o, struct ls_ent *v, size_t n,
-    struct ls_widths *w)
+static int
+ls_isdev(const struct ls_ent *e)
 {
-	char a[64], b[64];
+	return S_ISCHR(e->e_mode) || S_ISBLK(e->e_mode);
+}
+
+static void
+ls_measure(const struct ls_opt *o, struct ls_cache *c, struct ls_ent **v,
+    size_t n, struct ls_widths *w)
+{
+	char a[64];
 	size_t i;
 
 	memset(w, 0, sizeof(*w));
 	for (i = 0; i < n; i++) {
-		const struct stat *st = &v[i].e_st;
+		const struct ls_ent *e = v[i];
 
-		w->ino = ls_max(w->ino, snprintf(a, sizeof(a), "%ju",
-		    (uintmax_t)st->st_ino));
-		w->nlink = ls_max(w->nlink, snprintf(a, sizeof(a), "%ju",
-		    (uintmax_t)st->st_nlink));
-		ls_owner(o, st, a, b, sizeof(a));
-		w->owner = ls_max(w->owner, (int)strlen(a));
-		w->group = ls_max(w->group, (int)strlen(b));
-		if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode)) {
-			w->major = ls_max(w->major, snprintf(a, sizeof(a),
-			    "%u", major(st->st_rdev)));
-			w->minor = ls_max(w->minor, snprintf(a, sizeof(a),
-			    "%u", minor(st->st_rdev)));
-		} else {
-			ls_size(o, st, a, sizeof(a));
-			w->size = ls_max(w->size, (int)strlen(a));
-		}
+		w->ino = ls_max(w->ino, ls_udigits(e->e_ino));
+		if (!o->lng)
+			continue;
+		w->nlink = ls_max(w->nlink, ls_udigits(e->e_nlink));
+		w->owner = ls_max(w->owner,
+		    ls_idlen(ls_uname(o, c, e->e_uid), e->e_uid));
+		w->group = ls_max(w->group,
+		    ls_idlen(ls_gname(o, c, e->e_gid), e->e_gid));
+		if (ls_isdev(e)) {
+			w->major = ls_max(w->major,
+			    ls_udigits(major(e->e_rdev)));
+			w->minor = ls_max(w->minor,
+			    ls_udigits(minor(e->e_rdev)));
+		} else if (!o->human && e->e_size >= 0)
+			w->size = ls_max(w->size,
+			    ls_udigits((uintmax_t)e->e_size));
+		else
+			w->size = ls_max(w->size, ls_size(o, e, a, sizeof(a)));
 	}
 	if (w->major > 0)
 		w->size = ls_max(w->size, w->major + 2 + w->minor);
 }
 
+/* The time field, formatted once per distinct time. */
 static void
-ls_long1(const struct ls_opt *o, const struct ls_ent *e,
+ls_puttime(const struct ls_opt *o, struct ls_cache *c, const struct ls_ent *e)
+{
+	const struct timespec *ts = &e->e_time;
+
+	if (!c->c_tok || c->c_ts.tv_sec != ts->tv_sec ||
+	    (c->c_tns && c->c_ts.tv_nsec != ts->tv_nsec)) {
+		fsu_timestr(c->c_tbuf, sizeof(c->c_tbuf), ts, o->timestyle);
+		c->c_tlen = strlen(c->c_tbuf);
+		c->c_ts = *ts;
+		c->c_tok = 1;
+	}
+	ls_putn(c->c_tbuf, c->c_tlen);
+}
+
+static void
+ls_long1(const struct ls_opt *o, struct ls_cache *c, const struct ls_ent *e,
     const struct ls_widths *w)
 {
-	const struct stat *st = &e->e_st;
-	char mode[11], u[64], g[64], sz[64], tm[128];
+	char mode[11], sz[64];
+	size_t len;
 
-	fsu_modestr(st->st_mode, mode);
-	ls_owner(o, st, u, g, sizeof(u));
-	if (o->inode)
-		printf("%*ju ", w->ino, (uintmax_t)st->st_ino);
-	printf("%s %*ju ", mode, w->nlink, (uintmax_t)st->st_nlink);
-	if (o->numeric || fsu_uid_name(st->st_uid) == NULL)
-		printf("%*s ", w->owner, u);
-	else
-		printf("%-*s ", w->owner, u);
-	if (o->numeric || fsu_gid_name(st->st_gid) == NULL)
-		printf("%*s ", w->group, g);
-	else
-		printf("%-*s ", w->group, g);
-	if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode))
-		printf("%*s%*u, %*u ", w->size - (w->major + 2 + w->minor), "",
-		    w->major, major(st->st_rdev), w->minor,
-		    minor(st->st_rdev));
-	else {
-		ls_size(o, st, sz, sizeof(sz));
-		printf("%*s ", w->size, sz);
+	if (o->inode) {
+		ls_putu(e->e_ino, w->ino);
+		ls_putc(' ');
 	}
-	fsu_timestr(tm, sizeof(tm), ls_time(o, st), o->timestyle);
-	printf("%s ", tm);
+	fsu_modestr(e->e_mode, mode);
+	ls_putn(mode, 10);
+	ls_putc(' ');
+	ls_putu(e->e_nlink, w->nlink);
+	ls_putc(' ');
+	ls_putid(ls_uname(o, c, e->e_uid), e->e_uid, w->owner);
+	ls_putc(' ');
+	ls_putid(ls_gname(o, c, e->e_gid), e->e_gid, w->group);
+	ls_putc(' ');
+	if (ls_isdev(e)) {
+		ls_pad(w->size - (w->major + 2 + w->minor));
+		ls_putu(major(e->e_rdev), w->major);
+		ls_putn(", ", 2);
+		ls_putu(minor(e->e_rdev), w->minor);
+	} else if (!o->human && e->e_size >= 0)
+		ls_putu((uintmax_t)e->e_size, w->size);
+	else {
+		len = ls_size(o, e, sz, sizeof(sz));
+		if (len < w->size)
+			ls_pad(w->size - len);
+		ls_putn(sz, len);
+	}
+	ls_putc(' ');
+	ls_puttime(o, c, e);
+	ls_putc(' ');
+	ls_name(o, e->e_name, e->e_mode);
 	if (e->e_link != NULL) {
-		ls_name(o, e->e_name, st);
-		printf(" -> ");
-		if (e->e_tgtok)
-			ls_name(o, e->e_link, &e->e_tst);
+		ls_putn(" -> ", 4);
+		if (e->e_tmode != 0)
+			ls_name(o, e->e_link, e->e_tmode);
 		else
-			fputs(e->e_link, stdout);
-	} else
-		ls_name(o, e->e_name, st);
-	putchar('\n');
+			ls_puts(e->e_link);
+	}
+	ls_putc('\n');
 }
 
 /* Move from column from to column to with tabs and blanks, as ls does. */
@@ -187,20 +275,29 @@ ls_indent(size_t from, size_t to)
 {
 	while (from < to) {
 		if (to / 8 > (from + 1) / 8) {
-			putchar('\t');
+			ls_putc('\t');
 			from += 8 - from % 8;
 		} else {
-			putchar(' ');
+			ls_putc(' ');
 			from++;
 		}
 	}
 }
 
 static size_t
-ls_entlen(const struct ls_opt *o, const struct ls_ent *e, int iw)
+ls_entlen(const struct ls_opt *o, const struct ls_ent *e, size_t iw)
 {
-	return strlen(e->e_name) + (o->inode ? (size_t)iw + 1 : 0) +
-	    (o->classify && ls_indicator(&e->e_st) ? 1 : 0);
+	return strlen(e->e_name) + (o->inode ? iw + 1 : 0) +
+	    (o->classify && ls_indicator(e->e_mode) ? 1 : 0);
+}
+
+/* -i without -l: the inode number right-aligned; returns the width. */
+static size_t
+ls_putino(const struct ls_ent *e, size_t iw)
+{
+	ls_putu(e->e_ino, iw);
+	ls_putc(' ');
+	return ls_max(iw, ls_udigits(e->e_ino)) + 1;
 }
 
 /*
@@ -209,7 +306,7 @@ ls_entlen(const struct ls_opt *o, const struct ls_ent *e, int iw)
  * line width.
  */
 static void
-ls_columns(const struct ls_opt *o, struct ls_ent *v, size_t n, int iw)
+ls_columns(const struct ls_opt *o, struct ls_ent **v, size_t n, size_t iw)
 {
 	size_t maxc, cols, rows, c, r, i, len, pos, *w;
 	int fits;
@@ -224,7 +321,7 @@ ls_columns(const struct ls_opt *o, struct ls_ent *v, size_t n, int iw)
 		memset(w, 0, cols * sizeof(*w));
 		for (i = 0, len = 0, fits = 1; i < n && fits; i++) {
 			c = i / rows;
-			pos = ls_entlen(o, &v[i], iw) + (c == cols - 1 ? 0 : 2);
+			pos = ls_entlen(o, v[i], iw) + (c == cols - 1 ? 0 : 2);
 			if (w[c] < pos) {
 				len += pos - w[c];
 				w[c] = pos;
@@ -239,54 +336,64 @@ ls_columns(const struct ls_opt *o, struct ls_ent *v, size_t n, int iw)
 	rows = (n + cols - 1) / cols;
 	for (r = 0; r < rows; r++) {
 		for (c = 0, pos = 0, i = r; i < n; c++) {
-			len = 0;
-			if (o->inode)
-				len += (size_t)printf("%*ju ", iw,
-				    (uintmax_t)v[i].e_st.st_ino);
-			len += ls_name(o, v[i].e_name, &v[i].e_st);
+			len = o->inode ? ls_putino(v[i], iw) : 0;
+			len += ls_name(o, v[i]->e_name, v[i]->e_mode);
 			if ((i += rows) >= n)
 				break;
 			ls_indent(pos + len, pos + w[c]);
 			pos += w[c];
 		}
-		putchar('\n');
+		ls_putc('\n');
 	}
 	free(w);
 }
 
-void
-ls_print(struct ls_opt *o, struct ls_ent *v, size_t n, int total)
+static void
+ls_total(const struct ls_opt *o, struct ls_ent **v, size_t n)
 {
-	struct ls_widths w;
 	uint64_t blocks = 0;
 	char buf[32];
 	size_t i;
 
-	ls_measure(o, v, n, &w);
-	if (total && o->lng) {
-		for (i = 0; i < n; i++)
-			blocks += (uint64_t)v[i].e_st.st_blocks;
-		if (o->human)
-			fsu_human(buf, sizeof(buf), blocks * 512);
-		else
-			snprintf(buf, sizeof(buf), "%ju",
-			    (uintmax_t)((blocks + 1) / 2));
-		printf("total %s\n", buf);
-	}
+	for (i = 0; i < n; i++)
+		blocks += (uint64_t)v[i]->e_blocks;
+	ls_putn("total ", 6);
+	if (o->human) {
+		fsu_human(buf, sizeof(buf), blocks * 512);
+		ls_puts(buf);
+	} else
+		ls_putu((blocks + 1) / 2, 0);
+	ls_putc('\n');
+}
+
+void
+ls_print(struct ls_opt *o, struct ls_ent **v, size_t n, int total)
+{
+	struct ls_widths w;
+	struct ls_cache c;
+	size_t i;
+
+	memset(&c, 0, sizeof(c));
+	c.c_tns = o->timestyle != NULL && (strcmp(o->timestyle,
+	    "full-iso") == 0 || strstr(o->timestyle, "%N") != NULL);
+	ls_measure(o, &c, v, n, &w);
+	if (total && o->lng)
+		ls_total(o, v, n);
 	if (o->lng) {
 		for (i = 0; i < n; i++)
-			ls_long1(o, &v[i], &w);
+			ls_long1(o, &c, v[i], &w);
 	} else if (o->columns && n > 0) {
 		ls_columns(o, v, n, w.ino);
 	} else {
 		for (i = 0; i < n; i++) {
 			if (o->inode)
-				printf("%*ju ", w.ino,
-				    (uintmax_t)v[i].e_st.st_ino);
-			ls_name(o, v[i].e_name, &v[i].e_st);
-			putchar('\n');
+				(void)ls_putino(v[i], w.ino);
+			ls_name(o, v[i]->e_name, v[i]->e_mode);
+			ls_putc('\n');
 		}
 	}
+	if (ls_flush() != 0)
+		o->status = FSU_EXIT_FAIL;
 	if (n > 0 || total)
 		o->printed = 1;
 }

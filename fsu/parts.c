@@ -79,6 +79,13 @@ fsu_parts_choose(const struct fsu_image *im, int *partp)
 	int n, i, found = 0, which = 0;
 
 	*partp = 0;
+	/*
+	 * Most images hold no table: count first, so that they cost no
+	 * array (zeroing it was a tenth of the instructions of a one-shot
+	 * `fsu_ls IMAGE /`, and 5 page faults).
+	 */
+	if ((n = ak_partitions(im->im_path, NULL, 0)) <= 0)
+		return n < 0 ? -1 : FSU_EXIT_OK;
 	if ((n = fsu_parts_read(im->im_path, &p)) < 0)
 		return -1;
 	for (i = 0; i < n; i++)

@@ -56,7 +56,7 @@ KCOMPONENT(vcache, COMP_VFS, vcache_init);
 int
 vcache_init(void)
 {
-	int error, i;
+	int error;
 
 	if ((error = mutex_init(&vcache_lock)) != 0)
 		return error;
@@ -64,8 +64,13 @@ vcache_init(void)
 		return error;
 	if ((error = pool_init(&vnode_pool, sizeof(struct vnode), "vnode")))
 		return error;
-	for (i = 0; i < VCACHE_HASHSIZE; i++)
-		LIST_INIT(&vcache_hash[i]);
+	/*
+	 * vcache_hash needs no LIST_INIT: static storage starts zeroed, a
+	 * zeroed head is an empty list, and every chain is empty again once
+	 * the mounts are gone (a later kern_init finds it so).  Writing the
+	 * 128 KiB of heads here cost 32 page faults, a fifth of those of
+	 * a one-shot `fsu_ls IMAGE /`.
+	 */
 	vcache_maxidle = (uint32_t)kern_param_u64("AK_MAXVNODES",
 	    vcache_default_max());
 	return 0;

@@ -103,12 +103,35 @@ ext2_vfs_unmount(struct mount *mp, int flags)
 	return error;
 }
 
+/*
+ * Read the root inode's table block on its own, before the root is
+ * loaded.  Loading an inode whose block is not cached reads the next 15
+ * blocks of the table with it (ext2_inode_read), which pays when a
+ * directory's inodes are listed; for the root at mount it brought 60 KiB
+ * into 16 fresh buffers, a fifth of the page faults of a one-shot
+ * `fsu_ls IMAGE /`, while the root's neighbours (lost+found and the
+ * first files made) share its block anyway.  Errors are left to the load.
+ */
+static void
+ext2_root_block(struct ext2_mount *em)
+{
+	uint64_t byte = (uint64_t)(EXT2_ROOT_INO - 1) * em->em_isize;
+	struct buf *bp;
+
+	if (em->em_ngroups == 0 || EXT2_ROOT_INO > em->em_sb.s_inodes_per_group)
+		return;
+	if (ext2_bread(em, em->em_gds[0].gd_inode_table +
+	    (byte >> em->em_bshift), &bp) == 0)
+		brelse(bp);
+}
+
 static int
 ext2_vfs_root(struct mount *mp, struct vnode **vpp)
 {
 	struct vnode *vp;
 	int error;
 
+	ext2_root_block(VFS_TO_EXT2(mp));
 	if ((error = vcache_get(mp, EXT2_ROOT_INO, &vp)) != 0)
 		return error;
 	if (vp->v_type != VDIR) {
