@@ -30,7 +30,7 @@ install-akfuse: $(BUILD)/fuse/akfuse
 # fuse_conform: the vfs_conform scenarios through an akfuse mount.  It
 # needs no libfuse itself (it runs akfuse), so it is always built and
 # says SKIP where akfuse or /dev/fuse is missing.
-FCOBJS	= $(BUILD)/tests/fuse/fuse_conform.o \
+FCOBJS	= $(BUILD)/tests/fuse/fuse_conform.o $(BUILD)/tests/fuse/fc_xattrat.o \
 	  $(patsubst %.c,$(BUILD)/%.o,$(filter-out tests/vfs/vc_main.c, \
 	  $(wildcard tests/vfs/*.c)) $(wildcard tests/vfs/common/*.c))
 all: $(BUILD)/tests/fuse/fuse_conform

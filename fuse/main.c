@@ -319,6 +319,8 @@ akf_init_conn(void *userdata, struct fuse_conn_info *conn)
 	/* open(O_TRUNC) arrives as such: one call instead of two. */
 	if (conn->capable & FUSE_CAP_ATOMIC_O_TRUNC)
 		conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
+	/* Requests in memory, where loop.c can see which ones are slow. */
+	conn->want &= ~FUSE_CAP_SPLICE_READ;
 }
 
 /* Serve requests until unmounted or signalled; 0 or -1. */
@@ -337,6 +339,10 @@ akf_serve(struct fuse_session *se, const struct fuse_cmdline_opts *o)
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 	if (o->singlethread)
 		return fuse_session_loop(se) < 0 ? -1 : 0;
+	/* Our own loop (loop.c), but for clone_fd, which only libfuse's has. */
+	if (!o->clone_fd)
+		return akf_loop_run(se, o->max_threads != UINT_MAX ?
+		    o->max_threads : AKF_MAXTHREADS);
 	if ((cfg = fuse_loop_cfg_create()) == NULL)
 		return -1;
 	fuse_loop_cfg_set_clone_fd(cfg, (unsigned int)o->clone_fd);
@@ -368,7 +374,12 @@ akf_run(struct akf_conf *c, struct fuse_args *args,
 	if (akf_mount_image(c, args) != 0)
 		return 1;
 	akf_names(c, args);
-	akf_nodes_init();
+	if (akf_nodes_init() != 0) {
+		fprintf(stderr, "akfuse: %s: cannot open its root: %s\n",
+		    c->image, strerror(errno));
+		(void)ak_fini();
+		return 1;
+	}
 	memset(&ops, 0, sizeof(ops));
 	ops.init = akf_init_conn;
 	akf_ops_name(&ops);
@@ -378,12 +389,14 @@ akf_run(struct akf_conf *c, struct fuse_args *args,
 	akf_ops_xattr(&ops);
 	akf_ops_alloc(&ops);
 	if ((se = fuse_session_new(args, &ops, sizeof(ops), NULL)) == NULL) {
+		akf_nodes_fini();
 		(void)ak_fini();
 		return 1;
 	}
 	if (fuse_set_signal_handlers(se) != 0 ||
 	    fuse_session_mount(se, o->mountpoint) != 0) {
 		fuse_session_destroy(se);
+		akf_nodes_fini();
 		(void)ak_fini();
 		return 1;
 	}
@@ -396,6 +409,7 @@ akf_run(struct akf_conf *c, struct fuse_args *args,
 	fuse_session_unmount(se);
 	fuse_remove_signal_handlers(se);
 	fuse_session_destroy(se);
+	akf_nodes_fini();
 	/* Only now, with no request left, write everything back. */
 	if (ak_fini() != 0) {
 		fprintf(stderr, "akfuse: %s: unmount failed: %s\n", c->image,

@@ -1,12 +1,22 @@
 /*
- * nodes.c: FUSE node ids and the kernel paths they stand for.
+ * nodes.c: FUSE node ids and where they are in the kernel.
  *
  * A node is a file the host kernel has looked up, with the names it was
- * found under: a parent node and a name in it (struct akf_name).  Its
- * path is found by walking up the first name to the root,
- * so renaming a directory moves everything below it at once.  The node
- * id handed to FUSE is the node's address (the root is FUSE_ROOT_ID);
- * a generation number tells apart two nodes that reused one address.
+ * found under: a parent node and a name in it (struct akf_name).  It is
+ * reached relative to its parent, never by a whole path (which could be
+ * longer than PATH_MAX: the host makes trees of any depth with mkdirat):
+ * a directory used as a parent keeps a kernel descriptor (n_dfd, opened
+ * on first use relative to its own parent's), and a node is its first
+ * name in its parent's descriptor (akf_at).  Renaming a directory moves
+ * everything below it at once, since descriptors follow the vnode.  The
+ * node id handed to FUSE is the node's address (the root is
+ * FUSE_ROOT_ID); a generation number tells apart two nodes that reused
+ * one address.
+ *
+ * Each descriptor holds a vnode, and the kernel's descriptor table is
+ * bounded (FD_MAX), so past akf_dfd_max of them all those of named
+ * directories are closed, under the exclusive namespace lock, when no
+ * request can be using one; they reopen on demand.
  *
  * A node lives while the host kernel holds lookups on it (FUSE forget
  * drops them) or while names of child nodes are in it.  When its last
@@ -17,8 +27,10 @@
  *   ops_dir.c d_lock   one directory handle's snapshot
  *   akf_nslock (rw)    the names (a_parent, a_name): written only with it held
  *                      exclusively (and akf_tlock), read with it shared
- *                      (akf_path), so a path is never built half-renamed
- *   akf_tlock          the hash tables, n_lookup, n_refs, n_fds, freeing
+ *                      (akf_at), so a name is never used half-renamed;
+ *                      an n_dfd is closed only with it held exclusively
+ *   akf_tlock          the hash tables, n_lookup, n_refs, n_fds, n_dfd,
+ *                      freeing
  * A node is never freed under a running request: the host holds a
  * lookup on every node it names, and each node holds its parent.
  *
@@ -28,7 +40,9 @@
  * under every name: one page cache, one set of attributes.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>		/* RENAME_EXCHANGE */
 #include <stdlib.h>
@@ -57,21 +71,31 @@ struct akf_node {
 	uint64_t	 n_gen;		/* generation of this address */
 	int		*n_fds;		/* kernel descriptors open on it */
 	size_t		 n_nfds, n_fdcap;
-	int		 n_keep;	/* a removed directory's own one, + 1 */
+	int		 n_dfd;		/* a directory's own descriptor, or -1 */
+	int		 n_nocap;	/* known: no security.capability */
+	uint64_t	 n_xgen;	/* xattr changes begun and ended */
+	struct akf_node	*n_allnext;	/* every node but the root, */
+	struct akf_node	**n_allprev;	/* for akf_nodes_fini */
 };
 
 static struct akf_node akf_root;
+static struct akf_node *akf_all;
 static struct akf_name **akf_hash;	/* (parent, name) -> name */
 static struct akf_node **akf_ihash;	/* inode number -> node */
 static size_t akf_hsize, akf_nnames, akf_count;
 static uint64_t akf_gen;
+static atomic_size_t akf_ndfd;		/* n_dfd open */
+static size_t akf_dfd_max = 16384;	/* AKFUSE_DIRFDS */
 static pthread_mutex_t akf_tlock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_rwlock_t akf_nslock;
 
-void
+int
 akf_nodes_init(void)
 {
 	pthread_rwlockattr_t a;
+	const char *e;
+	char *end;
+	long v;
 
 	/* Writers first: a rename must not starve behind lookups. */
 	pthread_rwlockattr_init(&a);
@@ -84,9 +108,56 @@ akf_nodes_init(void)
 	akf_ihash = calloc(akf_hsize, sizeof(*akf_ihash));
 	if (akf_hash == NULL || akf_ihash == NULL)
 		abort();
+	if ((e = getenv("AKFUSE_DIRFDS")) != NULL) {
+		v = strtol(e, &end, 10);
+		if (*e != '\0' && *end == '\0' && v > 0 && v <= 60000)
+			akf_dfd_max = (size_t)v;
+	}
+	/* The root's never closes: every other is opened from it. */
+	akf_root.n_dfd = ak_sys_open(AKF_ROOT, O_RDONLY | O_DIRECTORY);
+	return akf_root.n_dfd < 0 ? -1 : 0;
 }
 
-void akf_ns_rdlock(void) { pthread_rwlock_rdlock(&akf_nslock); }
+/*
+ * Serving is over: close every descriptor, which would keep the image
+ * busy at its unmount: the directories' own, and those of files the
+ * host had open when it stopped (a signal does not wait for RELEASE).
+ */
+void
+akf_nodes_fini(void)
+{
+	struct akf_node *n;
+	size_t i;
+
+	pthread_mutex_lock(&akf_tlock);
+	for (n = akf_all; n != NULL; n = n->n_allnext) {
+		if (n->n_dfd >= 0)
+			(void)ak_sys_close(n->n_dfd);
+		n->n_dfd = -1;
+		for (i = 0; i < n->n_nfds; i++)
+			(void)ak_sys_close(n->n_fds[i]);
+		n->n_nfds = 0;
+	}
+	if (akf_root.n_dfd >= 0)
+		(void)ak_sys_close(akf_root.n_dfd);
+	akf_root.n_dfd = -1;
+	pthread_mutex_unlock(&akf_tlock);
+}
+
+static void akf_dfd_evict(void);
+
+void
+akf_ns_rdlock(void)
+{
+	if (atomic_load_explicit(&akf_ndfd, memory_order_relaxed) >
+	    akf_dfd_max) {
+		pthread_rwlock_wrlock(&akf_nslock);
+		akf_dfd_evict();
+		pthread_rwlock_unlock(&akf_nslock);
+	}
+	pthread_rwlock_rdlock(&akf_nslock);
+}
+
 void akf_ns_wrlock(void) { pthread_rwlock_wrlock(&akf_nslock); }
 void akf_ns_unlock(void) { pthread_rwlock_unlock(&akf_nslock); }
 
@@ -265,48 +336,126 @@ akf_release(struct akf_node *n)
 			parent = akf_drop_name(n->n_names);
 		}
 		akf_iunhash(n);
-		if (n->n_keep > 0)
-			(void)ak_sys_close(n->n_keep - 1);
+		if (n->n_dfd >= 0) {
+			(void)ak_sys_close(n->n_dfd);
+			atomic_fetch_sub(&akf_ndfd, 1);
+		}
 		free(n->n_fds);
+		if ((*n->n_allprev = n->n_allnext) != NULL)
+			n->n_allnext->n_allprev = n->n_allprev;
 		free(n);
 		akf_count--;
 		n = parent;
 	}
 }
 
-char *
-akf_path(fuse_ino_t ino, const char *name, int *errp)
+/*
+ * Open n's descriptor relative to its parent's, which has one.  As
+ * root: a directory its caller may search but not read is a parent too;
+ * the requests made through it check the caller's access.  Namespace
+ * lock held (n's name stays put).
+ */
+static int
+akf_dfd_open(struct akf_node *n)
 {
-	struct akf_node *n, *start = akf_node(ino);
-	size_t len = name != NULL ? strlen(name) + 1 : 0, at;
-	char *p;
+	struct akf_name *a = n->n_names;
+	int pfd, fd, err;
 
-	for (n = start; n != &akf_root; n = n->n_names->a_parent) {
-		if (n->n_names == NULL) {
-			*errp = ENOENT;	/* detached: unlinked or renamed over */
-			return NULL;
+	if (a == NULL)
+		return ENOENT;
+	pthread_mutex_lock(&akf_tlock);
+	pfd = a->a_parent->n_dfd;
+	pthread_mutex_unlock(&akf_tlock);
+	akf_cred_root();
+	fd = ak_sys_openat(pfd, a->a_name, O_RDONLY | O_DIRECTORY |
+	    O_NOFOLLOW);
+	err = errno;
+	akf_cred_again();
+	if (fd < 0)
+		return err;
+	pthread_mutex_lock(&akf_tlock);
+	if (n->n_dfd < 0) {
+		n->n_dfd = fd;		/* another request may have won */
+		fd = -1;
+		atomic_fetch_add(&akf_ndfd, 1);
+	}
+	pthread_mutex_unlock(&akf_tlock);
+	if (fd >= 0)
+		(void)ak_sys_close(fd);
+	return 0;
+}
+
+/*
+ * The descriptor of directory n into *fdp, opening first those of its
+ * ancestors that have none, from the top down; 0 or an errno.
+ * Namespace lock held.
+ */
+static int
+akf_dfd(struct akf_node *n, int *fdp)
+{
+	struct akf_node *t;
+	int err;
+
+	for (;;) {
+		pthread_mutex_lock(&akf_tlock);
+		if ((*fdp = n->n_dfd) >= 0) {
+			pthread_mutex_unlock(&akf_tlock);
+			return 0;
 		}
-		len += strlen(n->n_names->a_name) + 1;
+		/* The root always has one, so t stops below it. */
+		for (t = n; t->n_names != NULL &&
+		    t->n_names->a_parent->n_dfd < 0; t = t->n_names->a_parent)
+			;
+		pthread_mutex_unlock(&akf_tlock);
+		if ((err = akf_dfd_open(t)) != 0)
+			return err;
 	}
-	len += strlen(AKF_ROOT);
-	if ((p = malloc(len + 1)) == NULL) {
-		*errp = ENOMEM;
-		return NULL;
+}
+
+/*
+ * Close the descriptors of all named directories (a removed one's is
+ * its only way in: kept).  Namespace lock held exclusively, so no
+ * request is using one.
+ */
+static void
+akf_dfd_evict(void)
+{
+	struct akf_name *a;
+	struct akf_node *n;
+	size_t i;
+
+	pthread_mutex_lock(&akf_tlock);
+	for (i = 0; i < akf_hsize; i++) {
+		for (a = akf_hash[i]; a != NULL; a = a->a_hnext) {
+			n = a->a_node;
+			if (n->n_dfd >= 0 && n->n_names == a) {
+				(void)ak_sys_close(n->n_dfd);
+				n->n_dfd = -1;
+				atomic_fetch_sub(&akf_ndfd, 1);
+			}
+		}
 	}
-	at = len;
-	p[at] = '\0';
+	pthread_mutex_unlock(&akf_tlock);
+}
+
+int
+akf_at(fuse_ino_t ino, const char *name, struct akf_at *at)
+{
+	struct akf_node *n = akf_node(ino);
+
 	if (name != NULL) {
-		at -= strlen(name);
-		memcpy(p + at, name, strlen(name));
-		p[--at] = '/';
+		at->name = name;
+		return akf_dfd(n, &at->fd);
 	}
-	for (n = start; n != &akf_root; n = n->n_names->a_parent) {
-		at -= strlen(n->n_names->a_name);
-		memcpy(p + at, n->n_names->a_name, strlen(n->n_names->a_name));
-		p[--at] = '/';
+	if (n == &akf_root) {
+		at->fd = AT_FDCWD;
+		at->name = AKF_ROOT;
+		return 0;
 	}
-	memcpy(p, AKF_ROOT, strlen(AKF_ROOT));
-	return p;
+	if (n->n_names == NULL)
+		return ENOENT;	/* detached: unlinked or renamed over */
+	at->name = n->n_names->a_name;
+	return akf_dfd(n->n_names->a_parent, &at->fd);
 }
 
 /* Record n's inode number; files go in the inode table. */
@@ -317,6 +466,7 @@ akf_set_ino(struct akf_node *n, const struct stat *st)
 
 	akf_iunhash(n);
 	n->n_ino = (uint64_t)st->st_ino;
+	n->n_nocap = 0;		/* another file now, perhaps */
 	if (!S_ISDIR(st->st_mode)) {
 		np = &akf_ihash[akf_ihashof(n->n_ino) & (akf_hsize - 1)];
 		n->n_ihnext = *np;
@@ -342,7 +492,12 @@ akf_node_of(const struct stat *st)
 		return n;
 	if ((n = calloc(1, sizeof(*n))) == NULL)
 		return NULL;
+	n->n_dfd = -1;
 	n->n_gen = ++akf_gen;
+	if ((n->n_allnext = akf_all) != NULL)
+		akf_all->n_allprev = &n->n_allnext;
+	n->n_allprev = &akf_all;
+	akf_all = n;
 	akf_set_ino(n, st);
 	akf_count++;
 	return n;
@@ -373,7 +528,7 @@ akf_node_enter(fuse_ino_t parent, const char *name, const struct stat *st,
 		a->a_hnext = *ap;
 		*ap = a;
 		/*
-		 * At the end: the first name gives the path (akf_path) and
+		 * At the end: the first name is the one used (akf_at) and
 		 * may change only under the exclusive namespace lock, while
 		 * this runs under the shared one.
 		 */
@@ -406,8 +561,6 @@ akf_node_forget(fuse_ino_t ino, uint64_t nlookup)
 	pthread_mutex_unlock(&akf_tlock);
 }
 
-static int akf_fd_push(struct akf_node *, int);
-
 /* Drop name a and let its node and directory go if unused. */
 static void
 akf_forget_name(struct akf_name *a)
@@ -427,10 +580,11 @@ akf_node_gone(fuse_ino_t parent, const char *name, int keepfd)
 	pthread_mutex_lock(&akf_tlock);
 	if ((a = *akf_slot(akf_node(parent), name)) != NULL) {
 		n = a->a_node;
-		if (keepfd >= 0 && n->n_keep == 0 && n->n_nfds == 0 &&
-		    n->n_lookup > 0 && akf_fd_push(n, keepfd) == 0) {
-			n->n_keep = keepfd + 1;
+		/* Its own descriptor, if the host still holds the node. */
+		if (keepfd >= 0 && n->n_dfd < 0 && n->n_lookup > 0) {
+			n->n_dfd = keepfd;
 			keepfd = -1;
+			atomic_fetch_add(&akf_ndfd, 1);
 		}
 		akf_forget_name(a);
 	}
@@ -559,7 +713,9 @@ akf_node_fd_dup(fuse_ino_t ino)
 	int fd = -1;
 
 	pthread_mutex_lock(&akf_tlock);
-	if (n->n_nfds > 0)
+	if (n->n_dfd >= 0)
+		fd = ak_sys_dup(n->n_dfd);
+	else if (n->n_nfds > 0)
 		fd = ak_sys_dup(n->n_fds[0]);
 	pthread_mutex_unlock(&akf_tlock);
 	if (fd < 0)
@@ -576,4 +732,48 @@ akf_node_count(void)
 	c = akf_count;
 	pthread_mutex_unlock(&akf_tlock);
 	return c;
+}
+
+/*
+ * The host asks for security.capability before every write and chown
+ * (to drop it), and a file system rarely has one: the answer "none"
+ * (ENODATA) is remembered per node, so that the next question is
+ * answered without the kernel.  Only akfuse changes the image, so only
+ * its setxattr and removexattr can add one; they count in n_xgen, before
+ * and after, and forget the answer, so that an answer read while one
+ * ran is not kept.
+ */
+int
+akf_node_nocap(fuse_ino_t ino, uint64_t *xgenp)
+{
+	struct akf_node *n = akf_node(ino);
+	int r;
+
+	pthread_mutex_lock(&akf_tlock);
+	r = n->n_nocap;
+	*xgenp = n->n_xgen;
+	pthread_mutex_unlock(&akf_tlock);
+	return r;
+}
+
+void
+akf_node_nocap_set(fuse_ino_t ino, uint64_t xgen)
+{
+	struct akf_node *n = akf_node(ino);
+
+	pthread_mutex_lock(&akf_tlock);
+	if (n->n_xgen == xgen)
+		n->n_nocap = 1;
+	pthread_mutex_unlock(&akf_tlock);
+}
+
+void
+akf_node_xchange(fuse_ino_t ino)
+{
+	struct akf_node *n = akf_node(ino);
+
+	pthread_mutex_lock(&akf_tlock);
+	n->n_xgen++;
+	n->n_nocap = 0;
+	pthread_mutex_unlock(&akf_tlock);
 }

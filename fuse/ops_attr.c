@@ -15,21 +15,23 @@
 static void
 akf_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+	struct akf_at at;
 	struct stat st;
-	char *path;
-	int err = 0, fd;
+	int err = 0, fd, gone = 0;
 
 	akf_cred(req);
 	if (fi != NULL) {
 		err = ak_sys_fstat((int)fi->fh, &st) != 0 ? errno : 0;
 	} else {
 		akf_ns_rdlock();
-		if ((path = akf_path(ino, NULL, &err)) != NULL)
-			err = ak_sys_lstat(path, &st) != 0 ? errno : 0;
+		if ((err = akf_at(ino, NULL, &at)) != 0)
+			gone = 1;
+		else if (ak_sys_fstatat(at.fd, at.name, &st,
+		    AT_SYMLINK_NOFOLLOW) != 0)
+			err = errno;
 		akf_ns_unlock();
-		free(path);
 		/* No name any more: an open descriptor still reaches it. */
-		if (path == NULL && (fd = akf_node_fd_dup(ino)) >= 0) {
+		if (gone && (fd = akf_node_fd_dup(ino)) >= 0) {
 			err = ak_sys_fstat(fd, &st) != 0 ? errno : 0;
 			(void)ak_sys_close(fd);
 		}
@@ -56,9 +58,29 @@ akf_times(const struct stat *attr, int to_set, struct timespec ts[2])
 		ts[1] = attr->st_mtim;
 }
 
-/* Apply the changes, by descriptor (fd >= 0) or by path; 0 or errno. */
+/*
+ * truncate(2) where only a directory descriptor and a name are known:
+ * through a descriptor opened for writing, which needs the same write
+ * access.  Never blocks on a FIFO, never follows a symbolic link.
+ */
 static int
-akf_apply(int fd, const char *path, const struct stat *attr, int to_set)
+akf_truncate_at(const struct akf_at *at, off_t size)
+{
+	int fd, r;
+
+	fd = ak_sys_openat(at->fd, at->name, O_WRONLY | O_NOFOLLOW |
+	    O_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	r = ak_sys_ftruncate(fd, size);
+	(void)ak_sys_close(fd);
+	return r;
+}
+
+/* Apply the changes, by descriptor (fd >= 0) or by at; 0 or errno. */
+static int
+akf_apply(int fd, const struct akf_at *at, const struct stat *attr,
+    int to_set)
 {
 	struct timespec ts[2];
 	uid_t uid;
@@ -67,7 +89,7 @@ akf_apply(int fd, const char *path, const struct stat *attr, int to_set)
 
 	if (to_set & FUSE_SET_ATTR_MODE) {
 		r = fd >= 0 ? ak_sys_fchmod(fd, attr->st_mode) :
-		    ak_sys_chmod(path, attr->st_mode);
+		    ak_sys_fchmodat(at->fd, at->name, attr->st_mode, 0);
 		if (r != 0)
 			return errno;
 	}
@@ -75,13 +97,14 @@ akf_apply(int fd, const char *path, const struct stat *attr, int to_set)
 		uid = to_set & FUSE_SET_ATTR_UID ? attr->st_uid : (uid_t)-1;
 		gid = to_set & FUSE_SET_ATTR_GID ? attr->st_gid : (gid_t)-1;
 		r = fd >= 0 ? ak_sys_fchown(fd, uid, gid) :
-		    ak_sys_lchown(path, uid, gid);
+		    ak_sys_fchownat(at->fd, at->name, uid, gid,
+		    AT_SYMLINK_NOFOLLOW);
 		if (r != 0)
 			return errno;
 	}
 	if (to_set & FUSE_SET_ATTR_SIZE) {
 		r = fd >= 0 ? ak_sys_ftruncate(fd, attr->st_size) :
-		    ak_sys_truncate(path, attr->st_size);
+		    akf_truncate_at(at, attr->st_size);
 		if (r != 0)
 			return errno;
 	}
@@ -89,7 +112,8 @@ akf_apply(int fd, const char *path, const struct stat *attr, int to_set)
 	    FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW)) {
 		akf_times(attr, to_set, ts);
 		r = fd >= 0 ? ak_sys_futimens(fd, ts) :
-		    ak_sys_utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW);
+		    ak_sys_utimensat(at->fd, at->name, ts,
+		    AT_SYMLINK_NOFOLLOW);
 		if (r != 0)
 			return errno;
 	}
@@ -100,19 +124,19 @@ static void
 akf_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
     struct fuse_file_info *fi)
 {
+	struct akf_at at = { -1, NULL };
 	struct stat st;
-	char *path = NULL;
 	int err = 0, fd = fi != NULL ? (int)fi->fh : -1, dupfd = -1;
 
 	akf_cred(req);
 	akf_ns_rdlock();
-	if (fd < 0 && (path = akf_path(ino, NULL, &err)) == NULL &&
+	if (fd < 0 && (err = akf_at(ino, NULL, &at)) != 0 &&
 	    (dupfd = fd = akf_node_fd_dup(ino)) < 0)
 		;
-	else if ((err = akf_apply(fd, path, attr, to_set)) != 0)
+	else if ((err = akf_apply(fd, &at, attr, to_set)) != 0)
 		;
 	else if ((fd >= 0 ? ak_sys_fstat(fd, &st) :
-	    ak_sys_lstat(path, &st)) != 0)
+	    ak_sys_fstatat(at.fd, at.name, &st, AT_SYMLINK_NOFOLLOW)) != 0)
 		err = errno;
 	akf_ns_unlock();
 	if (dupfd >= 0)
@@ -121,7 +145,6 @@ akf_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
 		fuse_reply_err(req, err);
 	else
 		fuse_reply_attr(req, &st, akf_attr_timeout(&st));
-	free(path);
 }
 
 /*
@@ -132,16 +155,15 @@ akf_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
 static void
 akf_access(fuse_req_t req, fuse_ino_t ino, int mask)
 {
-	char *path;
+	struct akf_at at;
 	int err;
 
 	akf_cred(req);
 	akf_ns_rdlock();
-	if ((path = akf_path(ino, NULL, &err)) != NULL)
-		err = ak_sys_faccessat(AT_FDCWD, path, mask, 0) != 0 ?
+	if ((err = akf_at(ino, NULL, &at)) == 0)
+		err = ak_sys_faccessat(at.fd, at.name, mask, 0) != 0 ?
 		    errno : 0;
 	akf_ns_unlock();
-	free(path);
 	fuse_reply_err(req, err);
 }
 

@@ -97,13 +97,15 @@ static void
 akf_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct akf_dir *d;
-	char *path;
-	int err, fd = -1;
+	struct akf_at at;
+	int err, fd = -1, gone = 0;
 
 	akf_cred(req);
 	akf_ns_rdlock();
-	if ((path = akf_path(ino, NULL, &err)) != NULL &&
-	    (fd = ak_sys_open(path, O_RDONLY | O_DIRECTORY)) < 0)
+	if ((err = akf_at(ino, NULL, &at)) != 0)
+		gone = 1;
+	else if ((fd = ak_sys_openat(at.fd, at.name, O_RDONLY |
+	    O_DIRECTORY)) < 0)
 		err = errno;
 	akf_ns_unlock();
 	/*
@@ -111,9 +113,8 @@ akf_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	 * descriptor still reaches it, and if none is left it was empty
 	 * when removed, so it lists as empty (d_fd -1), as on the host.
 	 */
-	if (path == NULL && (fd = akf_node_fd_dup(ino)) < 0)
+	if (gone && (fd = akf_node_fd_dup(ino)) < 0)
 		err = 0;
-	free(path);
 	if (fd < 0 && err != 0) {
 		fuse_reply_err(req, err);
 		return;
@@ -156,9 +157,8 @@ akf_dir_put(fuse_req_t req, fuse_ino_t ino, const struct akf_dent *de,
     size_t i, int plus, char *buf, size_t size, size_t *used)
 {
 	struct fuse_entry_param e;
+	struct akf_at at;
 	size_t len;
-	char *path;
-	int err;
 
 	memset(&e, 0, sizeof(e));
 	e.attr.st_ino = de->de_ino;
@@ -172,14 +172,12 @@ akf_dir_put(fuse_req_t req, fuse_ino_t ino, const struct akf_dent *de,
 		return 1;
 	}
 	if (!akf_is_dot(de->de_name) &&
-	    (path = akf_path(ino, de->de_name, &err)) != NULL) {
-		if (akf_make_entry(ino, de->de_name, path, &e) != 0) {
-			/* Gone since the snapshot: list it without attributes. */
-			memset(&e, 0, sizeof(e));
-			e.attr.st_ino = de->de_ino;
-			e.attr.st_mode = (mode_t)de->de_type << 12;
-		}
-		free(path);
+	    akf_at(ino, de->de_name, &at) == 0 &&
+	    akf_make_entry(ino, de->de_name, &at, &e) != 0) {
+		/* Gone since the snapshot: list it without attributes. */
+		memset(&e, 0, sizeof(e));
+		e.attr.st_ino = de->de_ino;
+		e.attr.st_mode = (mode_t)de->de_type << 12;
 	}
 	len = fuse_add_direntry_plus(req, buf + *used, size - *used,
 	    de->de_name, &e, (off_t)(i + 1));

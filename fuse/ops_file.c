@@ -1,6 +1,6 @@
 /*
- * ops_file.c: open files: open, create, read, write, flush, release,
- * fsync and lseek.  The FUSE file handle is the kernel descriptor, and
+ * ops_file.c: open files: open, create, read, write, release, fsync
+ * and lseek.  The FUSE file handle is the kernel descriptor, and
  * reads and writes are positioned (pread, pwrite), so threads serving
  * one file never disturb each other's offsets.
  */
@@ -35,14 +35,15 @@ akf_keep_cache(int fd)
 static void
 akf_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	char *path;
+	struct akf_at at;
 	int err, fd;
 
 	akf_cred(req);
 	akf_ns_rdlock();
-	if ((path = akf_path(ino, NULL, &err)) == NULL) {
+	if ((err = akf_at(ino, NULL, &at)) != 0) {
 		fuse_reply_err(req, err);
-	} else if ((fd = ak_sys_open(path, fi->flags & AKF_OPEN_KEEP)) < 0) {
+	} else if ((fd = ak_sys_openat(at.fd, at.name,
+	    fi->flags & AKF_OPEN_KEEP)) < 0) {
 		fuse_reply_err(req, errno);
 	} else {
 		fi->fh = (uint64_t)fd;
@@ -54,7 +55,6 @@ akf_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		}
 	}
 	akf_ns_unlock();
-	free(path);
 }
 
 static void
@@ -62,22 +62,22 @@ akf_create(fuse_req_t req, fuse_ino_t parent, const char *name,
     mode_t mode, struct fuse_file_info *fi)
 {
 	struct fuse_entry_param e;
-	char *path;
+	struct akf_at at;
 	int err, fd;
 
 	akf_cred(req);
 	akf_ns_rdlock();
-	if ((path = akf_path(parent, name, &err)) == NULL) {
+	if ((err = akf_at(parent, name, &at)) != 0) {
 		fuse_reply_err(req, err);
 		goto out;
 	}
-	fd = ak_sys_open(path, (fi->flags & (AKF_OPEN_KEEP | O_EXCL)) | O_CREAT,
-	    mode);
+	fd = ak_sys_openat(at.fd, at.name,
+	    (fi->flags & (AKF_OPEN_KEEP | O_EXCL)) | O_CREAT, mode);
 	if (fd < 0) {
 		fuse_reply_err(req, errno);
 		goto out;
 	}
-	if ((err = akf_make_entry(parent, name, path, &e)) != 0) {
+	if ((err = akf_make_entry(parent, name, &at, &e)) != 0) {
 		(void)ak_sys_close(fd);
 		fuse_reply_err(req, err);
 		goto out;
@@ -91,7 +91,6 @@ akf_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 	}
 out:
 	akf_ns_unlock();
-	free(path);
 }
 
 static void
@@ -122,13 +121,6 @@ akf_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size,
 		fuse_reply_err(req, errno);
 	else
 		fuse_reply_write(req, (size_t)n);
-}
-
-/* close(2) of one of possibly many host descriptors: nothing to do. */
-static void
-akf_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
-{
-	fuse_reply_err(req, 0);
 }
 
 static void
@@ -164,7 +156,12 @@ akf_ops_file(struct fuse_lowlevel_ops *ops)
 	ops->create = akf_create;
 	ops->read = akf_read;
 	ops->write = akf_write;
-	ops->flush = akf_flush;
+	/*
+	 * No flush: close(2) of a host descriptor needs nothing here (the
+	 * data went with each write, locks are the host's), and without
+	 * the operation the host stops sending FLUSH after the first
+	 * ENOSYS: one request less per file closed.
+	 */
 	ops->release = akf_release;
 	ops->fsync = akf_fsync;
 	ops->lseek = akf_lseek;

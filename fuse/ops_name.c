@@ -19,17 +19,16 @@
 static void
 akf_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
-	char *path;
+	struct akf_at at;
 	int err;
 
 	akf_cred(req);
 	akf_ns_rdlock();
-	if ((path = akf_path(parent, name, &err)) == NULL)
+	if ((err = akf_at(parent, name, &at)) != 0)
 		fuse_reply_err(req, err);
 	else
-		akf_reply_entry(req, parent, name, path);
+		akf_reply_entry(req, parent, name, &at);
 	akf_ns_unlock();
-	free(path);
 }
 
 static void
@@ -53,22 +52,23 @@ akf_forget_multi(fuse_req_t req, size_t count,
 static void
 akf_readlink(fuse_req_t req, fuse_ino_t ino)
 {
-	char *path, buf[PATH_MAX + 1];
+	struct akf_at at;
+	char buf[PATH_MAX + 1];
 	ssize_t n;
 	int err;
 
 	akf_cred(req);
 	akf_ns_rdlock();
-	if ((path = akf_path(ino, NULL, &err)) == NULL) {
+	if ((err = akf_at(ino, NULL, &at)) != 0) {
 		fuse_reply_err(req, err);
-	} else if ((n = ak_sys_readlink(path, buf, sizeof(buf) - 1)) < 0) {
+	} else if ((n = ak_sys_readlinkat(at.fd, at.name, buf,
+	    sizeof(buf) - 1)) < 0) {
 		fuse_reply_err(req, errno);
 	} else {
 		buf[n] = '\0';
 		fuse_reply_readlink(req, buf);
 	}
 	akf_ns_unlock();
-	free(path);
 }
 
 /* The shared part of mknod, mkdir and symlink: make it, then answer. */
@@ -78,28 +78,27 @@ static void
 akf_create_name(fuse_req_t req, fuse_ino_t parent, const char *name,
     enum akf_make how, mode_t mode, dev_t rdev, const char *target)
 {
-	char *path;
+	struct akf_at at;
 	int err, r;
 
 	akf_cred(req);
 	akf_ns_rdlock();
-	if ((path = akf_path(parent, name, &err)) == NULL) {
+	if ((err = akf_at(parent, name, &at)) != 0) {
 		fuse_reply_err(req, err);
 		goto out;
 	}
 	if (how == AKF_MKNOD)
-		r = ak_sys_mknod(path, mode, rdev);
+		r = ak_sys_mknodat(at.fd, at.name, mode, rdev);
 	else if (how == AKF_MKDIR)
-		r = ak_sys_mkdir(path, mode);
+		r = ak_sys_mkdirat(at.fd, at.name, mode);
 	else
-		r = ak_sys_symlink(target, path);
+		r = ak_sys_symlinkat(target, at.fd, at.name);
 	if (r != 0)
 		fuse_reply_err(req, errno);
 	else
-		akf_reply_entry(req, parent, name, path);
+		akf_reply_entry(req, parent, name, &at);
 out:
 	akf_ns_unlock();
-	free(path);
 }
 
 static void
@@ -126,38 +125,40 @@ static void
 akf_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
     const char *newname)
 {
-	char *from = NULL, *to = NULL;
+	struct akf_at from, to;
 	int err;
 
 	akf_cred(req);
 	akf_ns_rdlock();
-	if ((from = akf_path(ino, NULL, &err)) == NULL ||
-	    (to = akf_path(newparent, newname, &err)) == NULL)
+	if ((err = akf_at(ino, NULL, &from)) != 0 ||
+	    (err = akf_at(newparent, newname, &to)) != 0)
 		fuse_reply_err(req, err);
-	else if (ak_sys_link(from, to) != 0)
+	else if (ak_sys_linkat(from.fd, from.name, to.fd, to.name, 0) != 0)
 		fuse_reply_err(req, errno);
 	else
-		akf_reply_entry(req, newparent, newname, to);
+		akf_reply_entry(req, newparent, newname, &to);
 	akf_ns_unlock();
-	free(from);
-	free(to);
 }
 
 static void
 akf_remove(fuse_req_t req, fuse_ino_t parent, const char *name, int isdir)
 {
-	char *path;
+	struct akf_at at;
 	int err, r, keep = -1;
 
 	akf_cred(req);
 	akf_ns_wrlock();
-	if ((path = akf_path(parent, name, &err)) == NULL) {
+	if ((err = akf_at(parent, name, &at)) != 0) {
 		fuse_reply_err(req, err);
 	} else {
 		/* A removed directory may still be a cwd: keep it open. */
-		if (isdir)
-			keep = ak_sys_open(path, O_RDONLY | O_DIRECTORY);
-		r = isdir ? ak_sys_rmdir(path) : ak_sys_unlink(path);
+		if (isdir) {
+			akf_cred_root();
+			keep = ak_sys_openat(at.fd, at.name, O_RDONLY |
+			    O_DIRECTORY | O_NOFOLLOW);
+			akf_cred_again();
+		}
+		r = ak_sys_unlinkat(at.fd, at.name, isdir ? AT_REMOVEDIR : 0);
 		err = r != 0 ? errno : 0;
 		if (r == 0)
 			akf_node_gone(parent, name, keep);
@@ -166,7 +167,6 @@ akf_remove(fuse_req_t req, fuse_ino_t parent, const char *name, int isdir)
 		fuse_reply_err(req, err);
 	}
 	akf_ns_unlock();
-	free(path);
 }
 
 static void
@@ -185,22 +185,21 @@ static void
 akf_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
     fuse_ino_t newparent, const char *newname, unsigned int flags)
 {
-	char *from = NULL, *to = NULL;
+	struct akf_at from, to;
 	int err = 0;
 
 	akf_cred(req);
 	akf_ns_wrlock();
-	if ((from = akf_path(parent, name, &err)) == NULL ||
-	    (to = akf_path(newparent, newname, &err)) == NULL)
+	if ((err = akf_at(parent, name, &from)) != 0 ||
+	    (err = akf_at(newparent, newname, &to)) != 0)
 		;
-	else if (ak_sys_renameat2(AT_FDCWD, from, AT_FDCWD, to, flags) != 0)
+	else if (ak_sys_renameat2(from.fd, from.name, to.fd, to.name,
+	    flags) != 0)
 		err = errno;
 	else
 		akf_node_moved(parent, name, newparent, newname, flags);
 	fuse_reply_err(req, err);
 	akf_ns_unlock();
-	free(from);
-	free(to);
 }
 
 void

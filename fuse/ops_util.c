@@ -10,6 +10,7 @@
  * thread remembers the last caller's.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -48,6 +49,22 @@ akf_cred(fuse_req_t req)
 			    cc->cc_groups);
 		cc->cc_ngroups = n > 0 && n <= AKF_NGROUPS ? n : 0;
 	}
+	akf_cred_again();
+}
+
+void
+akf_cred_root(void)
+{
+	(void)ak_clearcred();
+}
+
+void
+akf_cred_again(void)
+{
+	struct akf_credcache *cc = &akf_cc;
+
+	if (cc->cc_pid == -1)
+		return;		/* no request yet: root all along */
 	(void)ak_setcred(cc->cc_uid, cc->cc_gid, cc->cc_ngroups,
 	    cc->cc_ngroups > 0 ? cc->cc_groups : NULL);
 }
@@ -60,13 +77,14 @@ akf_attr_timeout(const struct stat *st)
 }
 
 int
-akf_make_entry(fuse_ino_t parent, const char *name, const char *path,
+akf_make_entry(fuse_ino_t parent, const char *name, const struct akf_at *at,
     struct fuse_entry_param *e)
 {
 	uint64_t gen;
 
 	memset(e, 0, sizeof(*e));
-	if (ak_sys_lstat(path, &e->attr) != 0)
+	if (ak_sys_fstatat(at->fd, at->name, &e->attr, AT_SYMLINK_NOFOLLOW) !=
+	    0)
 		return errno;
 	if ((e->ino = akf_node_enter(parent, name, &e->attr, &gen)) == 0)
 		return ENOMEM;
@@ -78,12 +96,12 @@ akf_make_entry(fuse_ino_t parent, const char *name, const char *path,
 
 void
 akf_reply_entry(fuse_req_t req, fuse_ino_t parent, const char *name,
-    const char *path)
+    const struct akf_at *at)
 {
 	struct fuse_entry_param e;
 	int err;
 
-	if ((err = akf_make_entry(parent, name, path, &e)) != 0) {
+	if ((err = akf_make_entry(parent, name, at, &e)) != 0) {
 		fuse_reply_err(req, err);
 		return;
 	}

@@ -1,10 +1,12 @@
 /*
- * ops_xattr.c: extended attributes, by path and without following a
- * symbolic link (the node is the link itself).  A size of 0 asks only
+ * ops_xattr.c: extended attributes, relative to the node's directory
+ * and without following a symbolic link (the node is the link itself).  A size of 0 asks only
  * for the size the value or the list needs.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <ak/ak.h>
 
@@ -22,34 +24,50 @@ akf_xattr_reply(fuse_req_t req, ssize_t n, const char *buf, size_t size)
 		fuse_reply_buf(req, buf, (size_t)n);
 }
 
+static int
+akf_is_cap(const char *name)
+{
+	return strcmp(name, "security.capability") == 0;
+}
+
 static void
 akf_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
 {
-	char *path, *buf = NULL;
+	struct akf_at at;
+	uint64_t xgen = 0;
+	char *buf = NULL;
 	ssize_t n;
 	int err;
 
+	/* The host's question before each write: answered once. */
+	if (akf_is_cap(name) && akf_node_nocap(ino, &xgen)) {
+		fuse_reply_err(req, ENODATA);
+		return;
+	}
 	akf_cred(req);
 	if (size > 0 && (buf = malloc(size)) == NULL) {
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
 	akf_ns_rdlock();
-	if ((path = akf_path(ino, NULL, &err)) == NULL) {
+	if ((err = akf_at(ino, NULL, &at)) != 0) {
 		fuse_reply_err(req, err);
 	} else {
-		n = ak_sys_lgetxattr(path, name, buf, size);
+		n = ak_sys_getxattrat(at.fd, at.name, name, buf, size,
+		    AT_SYMLINK_NOFOLLOW);
+		if (n < 0 && errno == ENODATA && akf_is_cap(name))
+			akf_node_nocap_set(ino, xgen);
 		akf_xattr_reply(req, n, buf, size);
 	}
 	akf_ns_unlock();
-	free(path);
 	free(buf);
 }
 
 static void
 akf_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 {
-	char *path, *buf = NULL;
+	struct akf_at at;
+	char *buf = NULL;
 	ssize_t n;
 	int err;
 
@@ -59,14 +77,14 @@ akf_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 		return;
 	}
 	akf_ns_rdlock();
-	if ((path = akf_path(ino, NULL, &err)) == NULL) {
+	if ((err = akf_at(ino, NULL, &at)) != 0) {
 		fuse_reply_err(req, err);
 	} else {
-		n = ak_sys_llistxattr(path, buf, size);
+		n = ak_sys_listxattrat(at.fd, at.name, buf, size,
+		    AT_SYMLINK_NOFOLLOW);
 		akf_xattr_reply(req, n, buf, size);
 	}
 	akf_ns_unlock();
-	free(path);
 	free(buf);
 }
 
@@ -74,32 +92,35 @@ static void
 akf_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
     const char *value, size_t size, int flags)
 {
-	char *path;
+	struct akf_at at;
 	int err;
 
 	akf_cred(req);
+	akf_node_xchange(ino);
 	akf_ns_rdlock();
-	if ((path = akf_path(ino, NULL, &err)) != NULL)
-		err = ak_sys_lsetxattr(path, name, value, size, flags) != 0 ?
-		    errno : 0;
-	fuse_reply_err(req, err);
+	if ((err = akf_at(ino, NULL, &at)) == 0)
+		err = ak_sys_setxattrat(at.fd, at.name, name, value, size,
+		    flags, AT_SYMLINK_NOFOLLOW) != 0 ? errno : 0;
 	akf_ns_unlock();
-	free(path);
+	akf_node_xchange(ino);
+	fuse_reply_err(req, err);
 }
 
 static void
 akf_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
 {
-	char *path;
+	struct akf_at at;
 	int err;
 
 	akf_cred(req);
+	akf_node_xchange(ino);
 	akf_ns_rdlock();
-	if ((path = akf_path(ino, NULL, &err)) != NULL)
-		err = ak_sys_lremovexattr(path, name) != 0 ? errno : 0;
-	fuse_reply_err(req, err);
+	if ((err = akf_at(ino, NULL, &at)) == 0)
+		err = ak_sys_removexattrat(at.fd, at.name, name,
+		    AT_SYMLINK_NOFOLLOW) != 0 ? errno : 0;
 	akf_ns_unlock();
-	free(path);
+	akf_node_xchange(ino);
+	fuse_reply_err(req, err);
 }
 
 void

@@ -172,3 +172,71 @@ ak_sys_fremovexattr(int fd, const char *name)
 {
 	return ak_removexattr(ak_xfd(fd), name);
 }
+
+/*
+ * The *at forms: any of the above relative to a directory descriptor,
+ * with AT_SYMLINK_NOFOLLOW (the l forms) and AT_EMPTY_PATH (the f forms,
+ * path "") as flags.  A program that reaches files through directory
+ * descriptors (a FUSE server, a tree deeper than PATH_MAX) needs them:
+ * no whole path to the file may exist.
+ */
+static int
+ak_xat(int dirfd, const char *path, int flags, struct ak_xtarget *xt)
+{
+	int error;
+
+	if ((error = ak_dirfd_h2k(dirfd, &xt->xt_dirfd)) != 0 ||
+	    (error = ak_atflags_h2k(flags, K_AT_SYMLINK_NOFOLLOW |
+	    K_AT_EMPTY_PATH, &xt->xt_atflags)) != 0)
+		return error;
+	xt->xt_path = path;
+	return 0;
+}
+
+ssize_t
+ak_sys_getxattrat(int dirfd, const char *path, const char *name, void *val,
+    size_t size, int flags)
+{
+	struct ak_xtarget xt;
+	int error;
+
+	if ((error = ak_xat(dirfd, path, flags, &xt)) != 0)
+		return ak_fail(error);
+	return ak_getxattr(xt, name, val, size);
+}
+
+int
+ak_sys_setxattrat(int dirfd, const char *path, const char *name,
+    const void *val, size_t size, int xflags, int flags)
+{
+	struct ak_xtarget xt;
+	int error;
+
+	if ((error = ak_xat(dirfd, path, flags, &xt)) != 0)
+		return ak_fail(error);
+	return ak_setxattr(xt, name, val, size, xflags);
+}
+
+ssize_t
+ak_sys_listxattrat(int dirfd, const char *path, char *list, size_t size,
+    int flags)
+{
+	struct ak_xtarget xt;
+	int error;
+
+	if ((error = ak_xat(dirfd, path, flags, &xt)) != 0)
+		return ak_fail(error);
+	return ak_listxattr(xt, list, size);
+}
+
+int
+ak_sys_removexattrat(int dirfd, const char *path, const char *name,
+    int flags)
+{
+	struct ak_xtarget xt;
+	int error;
+
+	if ((error = ak_xat(dirfd, path, flags, &xt)) != 0)
+		return ak_fail(error);
+	return ak_removexattr(xt, name);
+}

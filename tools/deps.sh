@@ -8,7 +8,7 @@ pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; 
 for p in gcc make binutils clang libclang-rt-14-dev libc6-dev pkg-config \
     dosfstools mtools e2fsprogs attr genisoimage xorriso \
     zlib1g-dev liblzma-dev liblzo2-dev liblz4-dev libzstd-dev squashfs-tools \
-    libedit-dev fdisk libseccomp-dev libfuse3-dev fuse3 afl++ makefs sleuthkit; do
+    libedit-dev fdisk libseccomp-dev libfuse3-dev fuse3 afl++ makefs sleuthkit python3; do
 	pkg "$p" || need="$need $p"
 done
 [ -z "$need" ] && exit 0

@@ -213,6 +213,20 @@ ssize_t	ak_sys_flistxattr(int fd, char *list, size_t size);
 int	ak_sys_removexattr(const char *path, const char *name);
 int	ak_sys_lremovexattr(const char *path, const char *name);
 int	ak_sys_fremovexattr(int fd, const char *name);
+/*
+ * The same relative to a directory descriptor (AT_FDCWD: the current
+ * directory); flags AT_SYMLINK_NOFOLLOW (act on a symbolic link itself,
+ * as the l forms) and AT_EMPTY_PATH (path "": dirfd itself, any type).
+ * xflags of ak_sys_setxattrat: XATTR_CREATE, XATTR_REPLACE.
+ */
+ssize_t	ak_sys_getxattrat(int dirfd, const char *path, const char *name,
+	    void *val, size_t size, int flags);
+int	ak_sys_setxattrat(int dirfd, const char *path, const char *name,
+	    const void *val, size_t size, int xflags, int flags);
+ssize_t	ak_sys_listxattrat(int dirfd, const char *path, char *list,
+	    size_t size, int flags);
+int	ak_sys_removexattrat(int dirfd, const char *path, const char *name,
+	    int flags);
 
 #ifdef __cplusplus
 }

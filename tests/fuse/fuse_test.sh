@@ -531,6 +531,93 @@ else
 	bad "ext4 rw: mount: $(cat "$W/akfuse.log")"
 fi
 
+# --- a tree deeper than PATH_MAX, through directory descriptors ----------------
+# akfuse reaches every node relative to its parent's descriptor, so the
+# host's *at calls can go deeper than any whole path.  AKFUSE_DIRFDS=4
+# makes it close its directory descriptors again and again (the bound
+# that keeps the kernel's descriptor table from filling), so reopening
+# them on demand is checked too.  The oracle is debugfs, walking down
+# with its own cd, and e2fsck -fn.
+DT=$(dirname "$0")/deep_tree.py
+if command -v python3 >/dev/null 2>&1; then
+	M=$W/deepmnt
+	mke2fs -q -t ext4 "$W/deep.img" 32M >/dev/null 2>&1
+	export AKFUSE_DIRFDS=4
+	if akmount "$W/deep.img" "$M"; then
+		check "deep: make a tree deeper than PATH_MAX with *at calls" \
+		    T python3 "$DT" make "$M"
+		check "deep: read it back through the mount" \
+		    T python3 "$DT" check "$M"
+		check "deep: unmount" akumount "$M"
+	else
+		bad "deep: mount: $(cat "$W/akfuse.log")"
+	fi
+	unset AKFUSE_DIRFDS
+	check "deep: e2fsck -fn clean after making it" \
+	    e2fsck -fn "$W/deep.img" >/dev/null 2>&1
+	check "deep: debugfs finds all of it (cd level by level)" \
+	    python3 "$DT" debugfs "$W/deep.img"
+	if akmount "$W/deep.img" "$M"; then
+		check "deep: read back after a remount (from the image)" \
+		    T python3 "$DT" check "$M"
+		check "deep: remove it bottom up" T python3 "$DT" remove "$M"
+		check "deep: the mount is empty again" \
+		    test "$(T ls -A "$M")" = lost+found
+		check "deep: unmount after removing" akumount "$M"
+	else
+		bad "deep: remount: $(cat "$W/akfuse.log")"
+	fi
+	check "deep: e2fsck -fn clean after removing it" \
+	    e2fsck -fn "$W/deep.img" >/dev/null 2>&1
+	check "deep: debugfs sees only lost+found at the root" sh -c \
+	    'test "$(debugfs -R "ls" "$1" 2>/dev/null | tr -s " " "\n" | grep -cx "d00x*")" = 0 && debugfs -R "ls" "$1" 2>/dev/null | grep -q lost+found' \
+	    sh "$W/deep.img"
+else
+	echo "SKIP: akfuse deep tree (no python3)"
+fi
+
+# --- security.capability: remembered absent, still dropped on write -------------
+# akfuse answers the host's question before each write (is there a
+# security.capability to drop?) from memory once the image said no; a
+# setxattr must make it ask again, and a write must still drop one.
+# Oracle: debugfs ea_list after the unmount.
+if command -v python3 >/dev/null 2>&1; then
+	M=$W/capmnt
+	mke2fs -q -t ext4 "$W/cap.img" 16M >/dev/null 2>&1
+	if akmount "$W/cap.img" "$M"; then
+		T python3 - "$M" >"$W/cap.log" 2>&1 <<'PY'
+import os, struct, sys
+os.chdir(sys.argv[1])
+cap = struct.pack('<IIIII', 0x02000001, 1 << 13, 0, 0, 0)  # cap_net_raw+ep
+for n in ('f', 'g'):
+    with open(n, 'wb') as f:
+        f.write(b'first\n')          # the host asks; the answer is kept
+    os.setxattr(n, 'security.capability', cap)
+    print(n, 'set', os.getxattr(n, 'security.capability') == cap)
+with open('f', 'ab') as f:
+    f.write(b'second\n')             # drops f's, not g's
+try:
+    os.getxattr('f', 'security.capability')
+    print('f kept')
+except OSError as e:
+    print('f dropped' if e.errno == 61 else 'f error %d' % e.errno)
+print('g kept', os.getxattr('g', 'security.capability') == cap)
+PY
+		check "capability: set after a write is seen ($(tr '\n' ' ' <"$W/cap.log"))" \
+		    grep -qx "g set True" "$W/cap.log"
+		check "capability: a write drops it" grep -qx "f dropped" "$W/cap.log"
+		check "capability: another file keeps it" grep -qx "g kept True" "$W/cap.log"
+		check "capability: unmount" akumount "$M"
+		check "capability: on the image: f none, g one (debugfs)" sh -c \
+		    '! debugfs -R "ea_list /f" "$1" 2>/dev/null | grep -q security.capability && debugfs -R "ea_list /g" "$1" 2>/dev/null | grep -q "security.capability (20)"' \
+		    sh "$W/cap.img"
+	else
+		bad "capability: mount: $(cat "$W/akfuse.log")"
+	fi
+else
+	echo "SKIP: akfuse security.capability (no python3)"
+fi
+
 # --- credentials: requests run as their caller --------------------------------------
 if command -v setpriv >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
 	mke2fs -q -t ext4 "$W/c.img" 16M >/dev/null 2>&1
