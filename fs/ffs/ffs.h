@@ -120,6 +120,8 @@ uint64_t ffs_cgstart(const struct ffs_super *fs, uint32_t cg);
 int	ffs_bmap_run(struct ffs_node *fn, uint64_t lbn, struct ffs_run *r);
 
 /* ffs_dir.c */
+int	ffs_direct_get(struct ffs_node *dp, const uint8_t *chunk, uint32_t off,
+	    uint64_t choff, struct ffs_direct *d);
 int	ffs_dir_lookup(struct ffs_node *dp, const char *name, size_t namelen,
 	    uint32_t *inop);
 int	ffs_dir_readdir(struct ffs_node *dp, struct uio *uio, int *eofp);

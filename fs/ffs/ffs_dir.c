@@ -33,8 +33,11 @@ ffs_dt_to_vtype(uint8_t dt)
 	return dt < __arraycount(map) ? map[dt] : VNON;
 }
 
-/* Decode and check the record at off of a chunk of FFS_DIRBLKSIZ bytes. */
-static int
+/*
+ * Decode and check the record at off of a chunk of FFS_DIRBLKSIZ bytes
+ * (the writer, ffs_dirw.c, checks what it changes the same way).
+ */
+int
 ffs_direct_get(struct ffs_node *dp, const uint8_t *chunk, uint32_t off,
     uint64_t choff, struct ffs_direct *d)
 {

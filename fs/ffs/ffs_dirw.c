@@ -61,29 +61,13 @@ struct ffs_rec {
 	struct ffs_direct r_d;
 };
 
-/* Decode the record at off of chunk and check it (bounds, name). */
+/* Decode and check the record at off of chunk (ffs_direct_get). */
 static int
 ffs_rec_get(struct ffs_node *dp, const uint8_t *chunk, uint32_t off,
     uint64_t choff, struct ffs_rec *r)
 {
-	const struct ffs_mount *fm = dp->fn_mount;
-	struct ffs_direct *d = &r->r_d;
-
 	r->r_off = off;
-	if (FFS_DIRBLKSIZ - off < FFS_DIRHDR)
-		goto corrupt;
-	ffs_direct_decode(&fm->fm_fs, chunk + off, d);
-	if (d->d_reclen == 0 || (d->d_reclen & 3) != 0 ||
-	    d->d_reclen > FFS_DIRBLKSIZ - off)
-		goto corrupt;
-	if (d->d_ino != 0 && (d->d_namlen == 0 ||
-	    FFS_DIRSIZ(d->d_namlen) > d->d_reclen))
-		goto corrupt;
-	return 0;
-
-corrupt:
-	return FS_CORRUPT(FFS_FSNAME, "directory %u: bad entry at offset "
-	    "%llu", dp->fn_ino, (unsigned long long)(choff + off));
+	return ffs_direct_get(dp, chunk, off, choff, &r->r_d);
 }
 
 /* The bytes of a record its entry does not need (all if unused). */
