@@ -135,6 +135,16 @@ void	hyp_cv_broadcast(struct hyp_cv *cv);
 void	hyp_cv_destroy(struct hyp_cv *cv);
 
 /*
+ * Checksums the CPU may compute faster than the kernel's tables.
+ * hyp_crc32c_fn returns the host's CRC-32C routine, with the contract of
+ * the kernel's crc32c (reflected polynomial 0x82F63B78, register passed
+ * in and returned without inversion, any alignment), or NULL when the
+ * CPU has no such instruction.  The routine only uses the CPU.
+ */
+typedef hyp_u32 (*hyp_crc32c_t)(hyp_u32 crc, const void *buf, hyp_u64 len);
+hyp_crc32c_t hyp_crc32c_fn(void);
+
+/*
  * Block objects: a host file or host block device used as backing store.
  * All block I/O of the kernel passes hyp_blk_read/hyp_blk_write (the one
  * dispatch point a test host wraps).

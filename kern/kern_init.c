@@ -75,6 +75,9 @@ kern_init(void)
 	if ((error = hyp_init(HYP_VERSION, &kern_upcalls)) != 0)
 		return error;
 	kern_verbose = (int)kern_param_u64("AK_VERBOSE", 0);
+	/* AK_CRC_SOFT=1 keeps the table code (to compare, or to debug). */
+	crc32c_set_accel(kern_param_u64("AK_CRC_SOFT", 0) != 0 ? NULL :
+	    hyp_crc32c_fn());
 	if ((error = proc0_init()) != 0)
 		return error;
 	(void)curlwp();

@@ -73,6 +73,7 @@ lwp_exit_upcall(void *arg)
 	hyp_curlwp_set(l);	/* locks below record it as owner */
 	if (l->l_cred != NULL)
 		kcred_free(l->l_cred);
+	kmem_free(l->l_namebuf, LWP_NAMEBUFSZ);
 	proc_rele(l->l_proc);
 	hyp_curlwp_set(NULL);
 	kmem_free(l, sizeof(*l));

@@ -60,7 +60,11 @@ struct lwp {
 	struct kcred	*l_cred;	/* [l] override credential or NULL */
 	char		 l_name[32];	/* [l] for messages */
 	bool		 l_kthread;	/* [l] created by kthread_create */
+	char		*l_namebuf;	/* [l] namei's spare buffer or NULL */
 };
+
+/* Size of l_namebuf: a path and a symlink target (vfs_lookup.c). */
+#define LWP_NAMEBUFSZ	(2 * PATH_MAX)
 
 struct lwp	*curlwp(void);		/* never NULL; may panic on ENOMEM */
 struct lwp	*curlwp_try(int *error);	/* NULL and *error on ENOMEM */

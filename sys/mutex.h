@@ -1,8 +1,10 @@
 /*
- * sys/mutex.h: kernel locks built on host primitives, with owner tracking
- * so that code can assert what it holds (KASSERT(mutex_owned(&m))).
+ * sys/mutex.h: kernel locks (atomic lock words, host primitives to sleep
+ * on), with owner tracking so that code can assert what it holds
+ * (KASSERT(mutex_owned(&m))).
  *
- * mutex_init, rw_init and cv_init may fail with ENOMEM.  A lock is never
+ * mutex_init, rw_init and cv_init may fail with ENOMEM (only the first
+ * lock of a kernel, which makes the host sleep chains).  A lock is never
  * taken recursively.  See docs/locking.md for the lock order.
  */
 #ifndef _SYS_MUTEX_H_
@@ -10,13 +12,14 @@
 
 #include <sys/param.h>
 
-struct hyp_mtx;
-struct hyp_rw;
-struct hyp_cv;
 struct lwp;
 
+/*
+ * The lock words are taken with atomic operations; a thread that finds
+ * a lock taken sleeps on a host mutex and condition variable shared by
+ * every lock whose address hashes to the same chain (kern_mutex.c).
+ */
 struct kmutex {
-	struct hyp_mtx	*mtx_hyp;	/* host mutex */
 	struct lwp	*mtx_owner;		/* holder, NULL when free */
 };
 
@@ -29,9 +32,8 @@ bool	mutex_owned(const struct kmutex *m);
 
 enum krw_t { RW_READER = 0, RW_WRITER = 1 };
 struct krwlock {
-	struct hyp_rw	*rw_hyp;	/* host rwlock */
 	struct lwp	*rw_owner;		/* writer, NULL if none */
-	uint32_t	 rw_readers;		/* number of readers (atomic) */
+	uint32_t	 rw_state;		/* readers, or RW_WLOCKED */
 };
 
 int	rw_init(struct krwlock *rw);
@@ -44,7 +46,8 @@ bool	rw_read_held(const struct krwlock *rw);	/* some reader holds it */
 bool	rw_lock_held(const struct krwlock *rw);	/* read or write */
 
 struct kcondvar {
-	struct hyp_cv	*cv_hyp;	/* host condition variable */
+	uint32_t	 cv_gen;		/* bumped by each wakeup */
+	uint32_t	 cv_waiters;		/* threads in cv_wait */
 };
 
 int	cv_init(struct kcondvar *cv);

@@ -304,7 +304,15 @@ namei(struct nameidata *ndp)
 		return ENAMETOOLONG;
 	if (len == 0 && !(ndp->ni_flags & NI_EMPTYPATH))
 		return ENOENT;
-	if ((buf = kmem_alloc(2 * PATH_MAX)) == NULL)
+	/*
+	 * The thread's spare buffer when it has one (a namei inside a namei
+	 * finds it taken and allocates): 8 KiB is above the host malloc's
+	 * per-thread cache, so a malloc and free per lookup cost about 180
+	 * instructions, 2% of an `fsu ls -l`.  Freed with the lwp.
+	 */
+	if ((buf = l->l_namebuf) != NULL)
+		l->l_namebuf = NULL;
+	else if ((buf = kmem_alloc(LWP_NAMEBUFSZ)) == NULL)
 		return ENOMEM;
 	lbuf = buf + PATH_MAX;
 	memcpy(buf, ndp->ni_path, len + 1);
@@ -324,7 +332,10 @@ namei(struct nameidata *ndp)
 	error = namei_walk(ndp, buf, dp, rootdir, cr, lbuf);
 out:
 	vrele(rootdir);
-	kmem_free(buf, 2 * PATH_MAX);
+	if (l->l_namebuf == NULL)
+		l->l_namebuf = buf;
+	else
+		kmem_free(buf, LWP_NAMEBUFSZ);
 	return error;
 }
 

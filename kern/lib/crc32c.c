@@ -2,6 +2,10 @@
  * crc32c: CRC-32C (Castagnoli, polynomial 0x1EDC6F41, reflected form
  * 0x82F63B78), as ext4, btrfs and iSCSI use it.
  *
+ * crc32c goes to the CPU's instruction when the host offers one
+ * (hyp_crc32c_fn, installed by kern_init); crc32c_sw is the portable
+ * table code, also the fallback.
+ *
  * No inversion inside, like Linux's crc32c_le: the caller passes the
  * initial register (~0 for the standard CRC) and inverts the result if
  * its format wants that.  ext4's metadata checksums start from ~0 (or a
@@ -450,7 +454,35 @@ static const uint32_t crc32c_tab[8][256] = {
 	},};
 
 uint32_t
-crc32c(uint32_t crc, const void *buf, size_t len)
+crc32c_sw(uint32_t crc, const void *buf, size_t len)
 {
 	return crc_slice8(crc32c_tab, crc, buf, len);
+}
+
+/*
+ * The host's routine (hyp_crc32c_fn), installed by kern_init before any
+ * other thread runs; read relaxed because it never changes after that.
+ */
+static crc32c_fn_t crc32c_hw;
+
+void
+crc32c_set_accel(crc32c_fn_t fn)
+{
+	__atomic_store_n(&crc32c_hw, fn, __ATOMIC_RELAXED);
+}
+
+crc32c_fn_t
+crc32c_accel(void)
+{
+	return __atomic_load_n(&crc32c_hw, __ATOMIC_RELAXED);
+}
+
+uint32_t
+crc32c(uint32_t crc, const void *buf, size_t len)
+{
+	crc32c_fn_t fn = crc32c_accel();
+
+	if (fn != NULL)
+		return fn(crc, buf, len);
+	return crc32c_sw(crc, buf, len);
 }

@@ -10,6 +10,7 @@
  * the Makefile), otherwise the compiler would turn the loops below into a
  * call to memcpy itself.
  */
+#define LIBKERN_NO_BUILTINS	/* the routines themselves */
 #include <sys/libkern.h>
 #include "memword.h"
 

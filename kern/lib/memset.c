@@ -5,6 +5,7 @@
  * tables), so once the destination is aligned the byte is replicated into
  * a word and stored four words per iteration.
  */
+#define LIBKERN_NO_BUILTINS	/* the routines themselves */
 #include <sys/libkern.h>
 #include "memword.h"
 

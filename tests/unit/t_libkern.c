@@ -9,6 +9,7 @@
  * iSCSI vectors) and against bit-at-a-time implementations of their
  * definitions; kstrtou64 against hand-computed values and limits.
  */
+#define LIBKERN_NO_BUILTINS	/* the routines themselves */
 #include <sys/systm.h>
 #include "tests/unit/ktest.h"
 
