@@ -192,6 +192,7 @@ akf_loop_run(struct fuse_session *se, unsigned int max_threads)
 	struct timespec ts;
 	sigset_t set, old;
 	unsigned int i, n;
+	int started;
 
 	memset(&l, 0, sizeof(l));
 	l.l_se = se;
@@ -210,13 +211,14 @@ akf_loop_run(struct fuse_session *se, unsigned int max_threads)
 	pthread_mutex_lock(&l.l_lock);
 	if (pthread_create(&l.l_threads[0], NULL, akf_worker, &l) == 0)
 		l.l_n = 1;
+	started = l.l_n > 0;	/* l_n itself changes under the lock */
 	pthread_mutex_unlock(&l.l_lock);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	/*
 	 * A signal that came just before sem_wait would be missed: look
 	 * again every second.
 	 */
-	while (l.l_n > 0 && !fuse_session_exited(se)) {
+	while (started && !fuse_session_exited(se)) {
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec++;
 		if (sem_timedwait(&l.l_finish, &ts) == 0)
