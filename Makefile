@@ -194,9 +194,11 @@ $(BUILD)/tests/image/ext2_read: $(patsubst %.c,$(BUILD)/%.o,\
     $(wildcard tests/image/ext2_read.c tests/image/ext2r_*.c)) \
     $(BUILD)/tests/lib/tcheck.o $(TREECMP) $(BUILD)/libak.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+# tests/lib/mcheck*.c: a write test's random operations against a model
+MCHECK = $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/lib/mcheck*.c))
 $(BUILD)/tests/image/ext2_write: $(patsubst %.c,$(BUILD)/%.o,\
     $(wildcard tests/image/ext2_write.c tests/image/ext2w_*.c)) \
-    $(BUILD)/tests/lib/tcheck.o $(BUILD)/libak.a
+    $(BUILD)/tests/lib/tcheck.o $(MCHECK) $(BUILD)/libak.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/image/ext2_journal: $(BUILD)/tests/image/ext2_journal.o \
     $(BUILD)/tests/lib/tcheck.o $(BUILD)/libak.a
@@ -222,7 +224,7 @@ $(BUILD)/tests/image/ffs_read: $(BUILD)/tests/image/ffs_read.o \
 $(BUILD)/tests/image/ffs_write: $(BUILD)/tests/image/ffs_write.o \
     $(BUILD)/tests/image/ffsw_ops.o $(BUILD)/tests/image/ffsw_cmp.o \
     $(BUILD)/tests/image/ffsw_misc.o $(BUILD)/tests/lib/tcheck.o \
-    $(BUILD)/libak.a
+    $(MCHECK) $(BUILD)/libak.a
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/image/ffs_wdata: $(BUILD)/tests/image/ffs_wdata.o \
     $(BUILD)/tests/lib/tcheck.o $(BUILD)/libak.a

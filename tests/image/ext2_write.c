@@ -64,17 +64,6 @@
 bool curnsec;		/* compare nanoseconds */
 char workdir[1024];
 
-uint64_t rng;
-
-uint32_t
-rnd(uint32_t n)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return n == 0 ? 0 : (uint32_t)(rng % n);
-}
-
 /* A command's whole output (NUL-terminated, malloc'd), or NULL. */
 char *
 ew_output(size_t *lenp, const char *fmt, ...)
@@ -158,8 +147,11 @@ static void
 test_variant(const struct variant *v, uint64_t seed, int nops)
 {
 	char img[PATH_MAX];
-	struct wstate *w = calloc(1, sizeof(*w));
+	struct mc_caps caps;
+	struct mc_state *w;
 
+	ew_caps(&caps, v->big, v->xmax, v->nsec);
+	w = mc_new(&caps, seed);
 	tc_prefix = v->name;
 	snprintf(img, sizeof(img), "%s/%s.img", workdir, v->name);
 	if (w == NULL || mkimage(img, v->opts, v->mib) != 0) {
@@ -167,10 +159,7 @@ test_variant(const struct variant *v, uint64_t seed, int nops)
 		free(w);
 		return;
 	}
-	w->big = v->big;
-	w->xmax = v->xmax;
-	curnsec = v->nsec;
-	rng = seed;
+	curnsec = v->nsec;	/* for linux_check */
 	tcheck(ak_sys_mount("tmpfs", MODEL, 0, NULL, NULL) == 0,
 	    "mount tmpfs: %s", strerror(errno));
 	/* mke2fs makes lost+found: so does the model. */
@@ -181,31 +170,30 @@ test_variant(const struct variant *v, uint64_t seed, int nops)
 		free(w);
 		return;
 	}
-	nok = nerr = 0;
-	random_ops(w, nops);
-	printf("%s: %d operations worked, %d failed alike\n", v->name, nok,
-	    nerr);
-	same_times(w);
-	cmp_tree("");
+	mc_random_ops(w, nops);
+	printf("%s: %d operations worked, %d failed alike\n", v->name,
+	    w->nok, w->nerr);
+	mc_same_times(w);
+	mc_cmp_tree(w, "");
 	tcheck(ak_sys_unmount(MNT, 0) == 0, "unmount: %s", strerror(errno));
 	ew_fsck_ok(img, "after the random operations");
 	/* Linux mounts no blocks larger than its pages. */
 	if (strstr(v->opts, "65536") == NULL)
 		linux_check(img);
-	wrescan(w);
+	mc_rescan(w);
 	debugfs_sample(img, w);
 	/* Mounted again: the same tree, and a few more changes. */
 	tcheck(ak_sys_mount("ext4", MNT, 0, img, NULL) == 0, "remount: %s",
 	    strerror(errno));
-	cmp_tree("");
-	random_ops(w, nops / 4);
-	same_times(w);
-	cmp_tree("");
+	mc_cmp_tree(w, "");
+	mc_random_ops(w, nops / 4);
+	mc_same_times(w);
+	mc_cmp_tree(w, "");
 	tcheck(ak_sys_unmount(MNT, 0) == 0, "second unmount");
 	ew_fsck_ok(img, "after the second mount");
 	tcheck(ak_sys_mount("ext4", MNT, AK_MNT_RDONLY, img, NULL) == 0,
 	    "read-only remount");
-	cmp_tree("");
+	mc_cmp_tree(w, "");
 	ak_sys_unmount(MNT, 0);
 	ak_sys_unmount(MODEL, AK_MNT_FORCE);
 	unlink(img);
@@ -255,7 +243,7 @@ test_switch(const char *self)
 int
 main(int argc, char **argv)
 {
-	const char *tmp = getenv("AK_TESTDIR"), *only = getenv("EXT2W_ONLY");
+	const char *only = getenv("EXT2W_ONLY");
 	size_t i;
 
 	if (argc == 3 && strcmp(argv[1], "--nowrite") == 0)
@@ -270,10 +258,7 @@ main(int argc, char **argv)
 		printf("ext2_write: 0 passed, 0 failed\n");
 		return 0;
 	}
-	snprintf(workdir, sizeof(workdir), "%.900s/ext2w.%d",
-	    tmp != NULL ? tmp : "/tmp", (int)getpid());
-	if (mkdir(workdir, 0755) != 0 || ak_init() != 0 ||
-	    ak_sys_mkdir(MNT, 0755) != 0 || ak_sys_mkdir(MODEL, 0755) != 0) {
+	if (mc_setup(workdir, sizeof(workdir), "ext2w") != 0) {
 		printf("FAIL: setup: %s\n", strerror(errno));
 		printf("ext2_write: 0 passed, 1 failed\n");
 		return 1;

@@ -10,18 +10,11 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define MNT		"/mnt"		/* the image, mounted through libak */
-#define MODEL		"/model"	/* the tmpfs model */
-#define MAXENT		2000
+#include "tests/lib/mcheck.h"
 
-struct wstate {
-	char	dirs[MAXENT][512];	/* relative directories ("" root) */
-	int	ndirs;
-	char	files[MAXENT][512];	/* relative non-directories */
-	int	nfiles;
-	bool	big;			/* offsets past 4 GiB allowed */
-	int	xmax;			/* longest xattr value, 0: none */
-};
+#define MNT		MC_MNT		/* the image, mounted through libak */
+#define MODEL		MC_MODEL	/* the tmpfs model */
+#define MAXENT		2000		/* entries of the model check */
 
 struct variant {
 	const char	*name;
@@ -35,26 +28,18 @@ struct variant {
 
 extern char workdir[1024];	/* scratch directory of this run */
 extern bool curnsec;		/* compare nanoseconds */
-extern uint64_t rng;		/* state of rnd() */
-extern int nok, nerr;		/* random operations that worked, failed */
 
 /* ext2_write.c: helpers */
-uint32_t rnd(uint32_t n);
 char	*ew_output(size_t *lenp, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 ew_fsck_ok(const char *img, const char *when);
 int	 mkimage(const char *img, const char *opts, int mib);
 
-/* ext2w_ops.c: the random operations */
-void	 wrescan(struct wstate *w);
-void	 random_ops(struct wstate *w, int nops);
-void	 same_times(struct wstate *w);
+/* ext2w_ops.c: what the random operations are made of */
+void	 ew_caps(struct mc_caps *c, bool big, int xmax, bool nsec);
 
 /* ext2w_cmp.c, ext2w_host.c: readers */
-void	 cmp_tree(const char *rel);
-int	 listdir(const char *path, char (*v)[256], int max);
-int	 xnames_of(char *buf, ssize_t len, char **v, int max);
-void	 debugfs_sample(const char *img, struct wstate *w);
+void	 debugfs_sample(const char *img, const struct mc_state *w);
 void	 linux_check(const char *img);
 
 /* ext2w_big.c, ext2w_misc.c: the special cases */

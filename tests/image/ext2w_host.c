@@ -111,8 +111,8 @@ hsame_xattrs(const char *mp, const char *hp)
 	ssize_t b = llistxattr(hp, hl, sizeof(hl));
 	int n, m, i;
 
-	n = xnames_of(ml, a < 0 ? 0 : a, mn, 64);
-	m = xnames_of(hl, b < 0 ? 0 : b, hn, 64);
+	n = mc_xnames(ml, a < 0 ? 0 : a, mn, 64);
+	m = mc_xnames(hl, b < 0 ? 0 : b, hn, 64);
 	if (n != m)
 		return false;
 	for (i = 0; i < n; i++) {
@@ -141,7 +141,7 @@ hcmp_tree(const char *rel)
 
 	snprintf(mp, sizeof(mp), MODEL "/%s", rel);
 	snprintf(hp, sizeof(hp), "%s/%s", loopdir, rel);
-	n = mv != NULL ? listdir(mp, mv, MAXENT) : -1;
+	n = mv != NULL ? mc_listdir(mp, mv, MAXENT) : -1;
 	m = hv != NULL ? hnames(hp, hv, MAXENT) : -1;
 	tcheck(n >= 0 && n == m, "linux: %s: %d entries in the model, %d seen "
 	    "by the host kernel", rel, n, m);

@@ -50,16 +50,6 @@
 #include "tests/image/ffsw.h"
 
 char fw_work[1024];
-uint64_t fw_rng;
-
-uint32_t
-fw_rnd(uint32_t n)
-{
-	fw_rng ^= fw_rng << 13;
-	fw_rng ^= fw_rng >> 7;
-	fw_rng ^= fw_rng << 17;
-	return n == 0 ? 0 : (uint32_t)(fw_rng % n);
-}
 
 struct variant {
 	const char	*name;
@@ -115,8 +105,11 @@ static void
 test_variant(const struct variant *v, uint64_t seed, int nops)
 {
 	char img[PATH_MAX];
-	struct fw_state *w = calloc(1, sizeof(*w));
+	struct mc_caps caps;
+	struct mc_state *w;
 
+	fw_caps(&caps, v->version == 2);
+	w = mc_new(&caps, seed);
 	tc_prefix = v->name;
 	snprintf(img, sizeof(img), "%s/%s.img", fw_work, v->name);
 	if (w == NULL || mkimage(img, v) != 0) {
@@ -124,27 +117,24 @@ test_variant(const struct variant *v, uint64_t seed, int nops)
 		free(w);
 		return;
 	}
-	fw_rng = seed;
-	w->xattr = v->version == 2;
 	tcheck(ak_sys_mount("tmpfs", MODEL, 0, NULL, NULL) == 0,
 	    "mount tmpfs: %s", strerror(errno));
 	if (!mount_rw(img))
 		goto out;
-	fw_nok = fw_nerr = 0;
-	fw_random_ops(w, nops);
+	mc_random_ops(w, nops);
 	printf("%s: %d operations worked, %d failed alike\n", v->name,
-	    fw_nok, fw_nerr);
-	fw_same_times(w);
-	fw_cmp_tree("");
+	    w->nok, w->nerr);
+	mc_same_times(w);
+	mc_cmp_tree(w, "");
 	tcheck(ak_sys_unmount(MNT, 0) == 0, "unmount: %s", strerror(errno));
 	offline_checks(img, v, "after the random operations");
 	/* Mounted again: the same tree, and a few more changes. */
 	if (!mount_rw(img))
 		goto out;
-	fw_cmp_tree("");
-	fw_random_ops(w, nops / 4);
-	fw_same_times(w);
-	fw_cmp_tree("");
+	mc_cmp_tree(w, "");
+	mc_random_ops(w, nops / 4);
+	mc_same_times(w);
+	mc_cmp_tree(w, "");
 	tcheck(ak_sys_unmount(MNT, 0) == 0, "second unmount");
 	offline_checks(img, v, "after the second mount");
 out:
@@ -156,7 +146,7 @@ out:
 
 /* Create name in both trees (an empty file). */
 static void
-both_create(const char *rel)
+both_create(struct mc_state *w, const char *rel)
 {
 	char mp[800], ip[800];
 	int mf, jf, me, je;
@@ -169,28 +159,12 @@ both_create(const char *rel)
 	errno = 0;
 	jf = ak_sys_open(ip, O_CREAT | O_EXCL | O_WRONLY, 0600);
 	je = errno;
-	fw_both_ret("create", rel, mf < 0 ? -1 : 0, me, jf < 0 ? -1 : 0, je);
+	mc_result(w, "create", rel, rel, mf < 0 ? -1 : 0, me,
+	    jf < 0 ? -1 : 0, je);
 	if (mf >= 0)
 		ak_sys_close(mf);
 	if (jf >= 0)
 		ak_sys_close(jf);
-}
-
-static void
-both_unlink(const char *rel)
-{
-	char mp[800], ip[800];
-	int mr, jr, me, je;
-
-	snprintf(mp, sizeof(mp), MODEL "/%s", rel);
-	snprintf(ip, sizeof(ip), MNT "/%s", rel);
-	errno = 0;
-	mr = ak_sys_unlink(mp);
-	me = errno;
-	errno = 0;
-	jr = ak_sys_unlink(ip);
-	je = errno;
-	fw_both_ret("unlink", rel, mr, me, jr, je);
 }
 
 /*
@@ -201,9 +175,12 @@ static void
 test_bigdir(const struct variant *v)
 {
 	char img[PATH_MAX], rel[300];
-	struct fw_state *w = calloc(1, sizeof(*w));
+	struct mc_caps caps;
+	struct mc_state *w;
 	int i;
 
+	fw_caps(&caps, false);	/* no random operations: the comparison */
+	w = mc_new(&caps, 1);
 	tc_prefix = "bigdir";
 	snprintf(img, sizeof(img), "%s/big-%s.img", fw_work, v->name);
 	if (w == NULL || mkimage(img, v) != 0) {
@@ -219,22 +196,21 @@ test_bigdir(const struct variant *v)
 	for (i = 0; i < 3000; i++) {
 		snprintf(rel, sizeof(rel), "big/entry_%05d%.*s", i, i % 37,
 		    "_padding_padding_padding_padding_pad");
-		both_create(rel);
+		both_create(w, rel);
 	}
 	for (i = 1; i < 3000; i += 2) {
 		snprintf(rel, sizeof(rel), "big/entry_%05d%.*s", i, i % 37,
 		    "_padding_padding_padding_padding_pad");
-		both_unlink(rel);
+		MC_BOTH(w, "unlink", rel, ak_sys_unlink(P));
 	}
 	for (i = 0; i < 500; i++) {
 		snprintf(rel, sizeof(rel), "big/later_%04d_%.*s", i, 40 + i % 60,
 		    "a_much_longer_name_so_that_it_needs_a_compacted_chunk_or_"
 		    "a_new_one_at_the_end");
-		both_create(rel);
+		both_create(w, rel);
 	}
-	fw_rescan(w);
-	fw_same_times(w);
-	fw_cmp_tree("");
+	mc_same_times(w);
+	mc_cmp_tree(w, "");
 	tcheck(ak_sys_unmount(MNT, 0) == 0, "unmount");
 	offline_checks(img, v, "big directory");
 out:
@@ -246,7 +222,7 @@ out:
 int
 main(int argc, char **argv)
 {
-	const char *tmp = getenv("AK_TESTDIR"), *only = getenv("FFSW_ONLY");
+	const char *only = getenv("FFSW_ONLY");
 	int nops = getenv("FFSW_NOPS") != NULL ? atoi(getenv("FFSW_NOPS")) :
 	    700;
 	size_t i;
@@ -260,10 +236,7 @@ main(int argc, char **argv)
 		printf("ffs_write: 0 passed, 0 failed\n");
 		return 0;
 	}
-	snprintf(fw_work, sizeof(fw_work), "%.900s/ffsw.%d",
-	    tmp != NULL ? tmp : "/tmp", (int)getpid());
-	if (mkdir(fw_work, 0755) != 0 || ak_init() != 0 ||
-	    ak_sys_mkdir(MNT, 0755) != 0 || ak_sys_mkdir(MODEL, 0755) != 0) {
+	if (mc_setup(fw_work, sizeof(fw_work), "ffsw") != 0) {
 		printf("FAIL: setup: %s\n", strerror(errno));
 		printf("ffs_write: 0 passed, 1 failed\n");
 		return 1;

@@ -10,35 +10,18 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define MNT		"/mnt"		/* the image, mounted through libak */
-#define MODEL		"/model"	/* the tmpfs model */
-#define MAXENT		4000
+#include "tests/lib/mcheck.h"
 
-/* The model's tree as the random operations pick from it. */
-struct fw_state {
-	char	dirs[MAXENT][512];	/* relative directories ("" root) */
-	int	ndirs;
-	char	files[MAXENT][512];	/* relative non-directories */
-	int	nfiles;
-	bool	xattr;			/* UFS2: extended attributes too */
-};
+#define MNT		MC_MNT		/* the image, mounted through libak */
+#define MODEL		MC_MODEL	/* the tmpfs model */
+#define MAXENT		4000		/* entries of the model check */
 
 extern char fw_work[1024];	/* scratch directory of this run */
-extern uint64_t fw_rng;		/* state of fw_rnd() */
-extern int fw_nok, fw_nerr;	/* operations that worked, failed alike */
 
-/* ffs_write.c */
-uint32_t fw_rnd(uint32_t n);
-
-/* ffsw_ops.c: the random operations, applied to the model and image. */
-void	fw_rescan(struct fw_state *w);
-void	fw_random_ops(struct fw_state *w, int nops);
-void	fw_same_times(struct fw_state *w);
-void	fw_both_ret(const char *op, const char *rel, long mr, int merr,
-	    long ir, int ierr);
+/* ffsw_ops.c: what the random operations are made of. */
+void	fw_caps(struct mc_caps *c, bool xattr);
 
 /* ffsw_cmp.c: the oracles. */
-void	fw_cmp_tree(const char *rel);
 void	fw_tsk_compare(const char *img, int version, bool be);
 void	fw_check_ok(const char *img, const char *when);
 void	fw_clean_ok(const char *img, const char *when);
