@@ -10,6 +10,7 @@
  * A regular file whose copy failed half way is left as far as it got, as
  * GNU cp leaves it.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -75,10 +76,10 @@ copy_join(const char *dir, const char *name)
 		return strdup(dir);
 	if ((s = malloc(n + strlen(name) + 2)) == NULL)
 		return NULL;
-	if (n > 0 && dir[n - 1] == '/')
-		sprintf(s, "%s%s", dir, name);
-	else
-		sprintf(s, "%s/%s", dir, name);
+	memcpy(s, dir, n);
+	if (n == 0 || dir[n - 1] != '/')
+		s[n++] = '/';
+	strcpy(s + n, name);
 	return s;
 }
 
@@ -175,6 +176,8 @@ copy_arg(struct copy_ctx *cc, const char *src, const char *dst, int dstdir,
 	d.ce_name = tname;
 	d.ce_path = *topp;
 	d.ce_follow = 0;
+	s.ce_fresh = d.ce_fresh = 0;
+	s.ce_dtype = d.ce_dtype = DT_UNKNOWN;
 	copy_node(cc, &s, &d, 0);
 	goto out;
 nomem:

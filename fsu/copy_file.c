@@ -78,10 +78,13 @@ copy_write_sparse(struct copy_ctx *cc, int dfd, const char *buf, size_t len,
 	return 0;
 }
 
-/* Copy [off, end) (or to the end of the file if it is shorter). */
+/*
+ * Copy [off, end) (or to the end of the file if it is shorter); *endp
+ * (if not NULL) gets the offset reached.
+ */
 static int
 copy_range(struct copy_ctx *cc, int sfd, int dfd, off_t off, off_t end,
-    int skipzero, enum copy_errside *side)
+    int skipzero, enum copy_errside *side, off_t *endp)
 {
 	size_t want;
 	ssize_t n;
@@ -114,25 +117,38 @@ copy_range(struct copy_ctx *cc, int sfd, int dfd, off_t off, off_t end,
 		off += n;
 		copy_progress_add(cc, (uint64_t)n, 0);
 	}
+	if (endp != NULL)
+		*endp = off;
 	return 0;
 }
 
-/* All the data of sfd (size bytes, st_blocks blocks) into dfd. */
+/*
+ * All the data of sfd (size bytes, st_blocks blocks) into dfd.  *whole
+ * is set when every byte up to the size was written (no hole left to
+ * make by cutting the file to size).
+ */
 static int
 copy_data(struct copy_ctx *cc, int sfd, int dfd, const struct stat *st,
-    enum copy_errside *side)
+    enum copy_errside *side, int *whole)
 {
 	const struct fsu_sideops *sd = cc->cc_src;
 	off_t off = 0, data, hole;
 	int error, sparse;
 
 	*side = ERR_SRC;
+	*whole = 0;
 	/*
 	 * Blocks enough for every byte: no hole to find, and two lseeks
-	 * saved per file (most of a small-file tree).
+	 * saved per file (most of a small-file tree).  Reading stops at the
+	 * size, not at a read that returns nothing: the file is cut to that
+	 * size anyway, and the empty read was a call per file.
 	 */
-	if ((off_t)st->st_blocks * 512 >= st->st_size)
-		return copy_range(cc, sfd, dfd, 0, INT64_MAX, 0, side);
+	if ((off_t)st->st_blocks * 512 >= st->st_size) {
+		error = copy_range(cc, sfd, dfd, 0, st->st_size, 0, side,
+		    &off);
+		*whole = error == 0 && off == st->st_size;
+		return error;
+	}
 	while (off < st->st_size) {
 		if ((data = sd->sd_lseek(sfd, off, SEEK_DATA)) < 0) {
 			if (errno == ENXIO)
@@ -142,14 +158,14 @@ copy_data(struct copy_ctx *cc, int sfd, int dfd, const struct stat *st,
 				return errno;
 			sparse = (off_t)st->st_blocks * 512 < st->st_size;
 			return copy_range(cc, sfd, dfd, 0, INT64_MAX, sparse,
-			    side);
+			    side, NULL);
 		}
 		if ((hole = sd->sd_lseek(sfd, data, SEEK_HOLE)) < 0)
 			return errno;
 		if (hole <= data)
 			hole = st->st_size;
 		if ((error = copy_range(cc, sfd, dfd, data, hole, 0,
-		    side)) != 0)
+		    side, NULL)) != 0)
 			return error;
 		off = hole;
 	}
@@ -188,7 +204,10 @@ copy_dst_link(struct copy_ctx *cc, const struct copy_end *dst,
 	return 0;
 }
 
-/* Open the destination file: fd, or -1 after the message. */
+/*
+ * Open the destination file: fd, -1 after the message, or COPY_RETRY
+ * when it was assumed absent (cc_guess) and is not.
+ */
 static int
 copy_open_dst(struct copy_ctx *cc, const struct stat *sst,
     const struct copy_end *dst, const struct stat *dst_st)
@@ -208,30 +227,40 @@ copy_open_dst(struct copy_ctx *cc, const struct stat *sst,
 	    sd->sd_unlinkat(dst->ce_dirfd, dst->ce_name, 0) == 0)
 		fd = sd->sd_openat(dst->ce_dirfd, dst->ce_name,
 		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode);
+	if (fd < 0 && errno == EEXIST && cc->cc_guess)
+		return COPY_RETRY;
 	if (fd < 0)
 		copy_fail(cc, dst->ce_path, errno);
 	return fd;
 }
 
+/*
+ * sfd: the source already open, sst its attributes; or -1 to open it
+ * here.  sfd is closed.
+ */
 int
 copy_regular(struct copy_ctx *cc, const struct copy_end *src,
-    const struct stat *sst, const struct copy_end *dst,
+    const struct stat *sst, int sfd, const struct copy_end *dst,
     const struct stat *dst_st)
 {
 	enum copy_errside side;
 	struct stat st, dst_now;
-	int sfd, dfd, error, rv = -1;
+	int dfd, error, whole = 0, rv = -1;
 
-	sfd = cc->cc_src->sd_openat(src->ce_dirfd, src->ce_name, O_RDONLY |
-	    (src->ce_follow ? 0 : O_NOFOLLOW), 0);
-	if (sfd < 0 || cc->cc_src->sd_fstat(sfd, &st) != 0) {
+	if (sfd >= 0)
+		st = *sst;
+	else if ((sfd = cc->cc_src->sd_openat(src->ce_dirfd, src->ce_name,
+	    O_RDONLY | (src->ce_follow ? 0 : O_NOFOLLOW), 0)) < 0 ||
+	    cc->cc_src->sd_fstat(sfd, &st) != 0) {
 		copy_fail(cc, src->ce_path, errno);
 		if (sfd >= 0)
 			cc->cc_src->sd_close(sfd);
 		return -1;
 	}
-	if ((dfd = copy_open_dst(cc, &st, dst, dst_st)) < 0)
+	if ((dfd = copy_open_dst(cc, &st, dst, dst_st)) < 0) {
+		rv = dfd == COPY_RETRY ? COPY_RETRY : -1;
 		goto out;
+	}
 	copy_verbose(cc, src->ce_path, dst->ce_path);
 	/* A fifo, a terminal, /dev/null...: in order, no holes, no size,
 	 * no attributes (cp leaves a device it writes to alone). */
@@ -240,9 +269,11 @@ copy_regular(struct copy_ctx *cc, const struct copy_end *src,
 	 * ask, which saves a system call per file of a tree. */
 	cc->cc_dseq = dst_st != NULL && cc->cc_dst->sd_fstat(dfd,
 	    &dst_now) == 0 && !S_ISREG(dst_now.st_mode);
+	/* A file made here (O_EXCL) and written to its size is that size. */
 	if (cc->cc_sseq || cc->cc_dseq)
-		error = copy_range(cc, sfd, dfd, 0, INT64_MAX, 0, &side);
-	else if ((error = copy_data(cc, sfd, dfd, &st, &side)) == 0 &&
+		error = copy_range(cc, sfd, dfd, 0, INT64_MAX, 0, &side, NULL);
+	else if ((error = copy_data(cc, sfd, dfd, &st, &side, &whole)) == 0 &&
+	    !(whole && dst_st == NULL) &&
 	    cc->cc_dst->sd_ftruncate(dfd, st.st_size) != 0) {
 		error = errno;
 		side = ERR_DST;

@@ -47,7 +47,14 @@ struct copy_end {
 	const char	*ce_name;	/* its name in ce_dirfd */
 	const char	*ce_path;	/* full path, for messages */
 	int		 ce_follow;	/* source: follow it if a link */
+	unsigned char	 ce_dtype;	/* source: type its directory gives
+					   (DT_UNKNOWN if none) */
+	int		 ce_fresh;	/* destination: in a directory this
+					   copy made, so (normally) absent */
 };
+
+/* copy_regular, told the destination was absent, found it there. */
+#define COPY_RETRY	(-2)
 
 struct copy_ctx {
 	const struct fsu_copyopt *cc_opt;
@@ -61,6 +68,8 @@ struct copy_ctx {
 	char		*cc_buf;	/* COPY_BUFSIZE bytes */
 	int		 cc_sseq;	/* this file's source: read in order */
 	int		 cc_dseq;	/* its destination: write in order */
+	int		 cc_guess;	/* this file's destination was assumed
+					   absent without asking */
 	struct copy_inotab cc_links;	/* source inodes with nlink > 1 */
 	struct copy_inotab cc_made;	/* symlinks this copy created */
 	struct copy_inotab cc_dirs;	/* source directories being copied */
@@ -80,7 +89,7 @@ void	copy_node(struct copy_ctx *cc, const struct copy_end *src,
 
 /* copy_file.c */
 int	copy_regular(struct copy_ctx *cc, const struct copy_end *src,
-	    const struct stat *sst, const struct copy_end *dst,
+	    const struct stat *sst, int sfd, const struct copy_end *dst,
 	    const struct stat *dst_st);
 
 /* copy_meta.c: owner, mode, xattrs and times of what was made. */

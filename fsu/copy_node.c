@@ -11,6 +11,7 @@
  * planted by the image (a name listed twice, once as a link to /etc and
  * once as a directory) leads nowhere.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -86,6 +87,13 @@ copy_inside(struct copy_ctx *cc, const struct stat *sst, int dirfd)
 	return found;
 }
 
+static void
+copy_close_src(struct copy_ctx *cc, int sfd)
+{
+	if (sfd >= 0)
+		cc->cc_src->sd_close(sfd);
+}
+
 /* Remove a non-directory in the way of a new link or node. */
 static int
 copy_unlink(struct copy_ctx *cc, const struct copy_end *dst)
@@ -98,11 +106,12 @@ copy_unlink(struct copy_ctx *cc, const struct copy_end *dst)
 	return 0;
 }
 
+/* The entries of directory sfd into dfd (fresh: made by this copy). */
 static void
 copy_children(struct copy_ctx *cc, int sfd, const struct copy_end *src,
-    int dfd, const struct copy_end *dst, int depth)
+    int dfd, const struct copy_end *dst, int fresh, int depth)
 {
-	struct fsu_names nm = { NULL, 0, 0 };
+	struct fsu_names nm = { NULL, NULL, 0, 0 };
 	struct copy_end s, d;
 	char *sp, *dp;
 	size_t i;
@@ -127,10 +136,14 @@ copy_children(struct copy_ctx *cc, int sfd, const struct copy_end *src,
 			s.ce_name = nm.nm_v[i];
 			s.ce_path = sp;
 			s.ce_follow = 0;
+			s.ce_fresh = 0;
+			s.ce_dtype = nm.nm_t[i];
 			d.ce_dirfd = dfd;
 			d.ce_name = nm.nm_v[i];
 			d.ce_path = dp;
 			d.ce_follow = 0;
+			d.ce_fresh = fresh;
+			d.ce_dtype = DT_UNKNOWN;
 			copy_node(cc, &s, &d, depth + 1);
 		}
 		free(sp);
@@ -217,7 +230,7 @@ copy_dir(struct copy_ctx *cc, const struct copy_end *src,
 		copy_fail(cc, src->ce_path, ENOMEM);
 		goto out;
 	}
-	copy_children(cc, sfd, src, dfd, dst, depth);
+	copy_children(cc, sfd, src, dfd, dst, created, depth);
 	copy_ino_del(&cc->cc_dirs, sst->st_dev, sst->st_ino);
 	/* Times last: filling the directory changed them. */
 	copy_meta_fd(cc, sfd, dfd, sst, dst->ce_path, created);
@@ -323,10 +336,14 @@ copy_hardlink(struct copy_ctx *cc, const char *path,
 	return 0;
 }
 
-/* A non-directory; existing dst is what is at the destination (or NULL). */
-static void
+/*
+ * A non-directory; existing dst is what is at the destination (or NULL);
+ * sfd the source already open (regular files only), or -1; it is
+ * closed.  0, -1 after a message, or COPY_RETRY (see copy_guess).
+ */
+static int
 copy_leaf(struct copy_ctx *cc, const struct copy_end *src,
-    const struct stat *sst, const struct copy_end *dst,
+    const struct stat *sst, int sfd, const struct copy_end *dst,
     const struct stat *dst_st)
 {
 	struct copy_inode *ci = NULL;
@@ -335,38 +352,138 @@ copy_leaf(struct copy_ctx *cc, const struct copy_end *src,
 	if (dst_st != NULL && S_ISDIR(dst_st->st_mode)) {
 		copy_failx(cc, dst->ce_path, "cannot overwrite directory "
 		    "with non-directory");
-		return;
+		copy_close_src(cc, sfd);
+		return -1;
 	}
 	keep = cc->cc_opt->links && sst->st_nlink > 1;
 	if (keep)
 		ci = copy_ino_find(&cc->cc_links, sst->st_dev, sst->st_ino);
 	if (ci != NULL) {
-		copy_hardlink(cc, ci->ci_path, src, dst, dst_st);
-		return;
+		copy_close_src(cc, sfd);
+		return copy_hardlink(cc, ci->ci_path, src, dst, dst_st);
 	}
 	if (S_ISREG(sst->st_mode))
-		rv = copy_regular(cc, src, sst, dst, dst_st);
+		rv = copy_regular(cc, src, sst, sfd, dst, dst_st);
 	else if (S_ISLNK(sst->st_mode))
 		rv = copy_symlink(cc, src, sst, dst, dst_st);
 	else if (cc->cc_opt->specials || cc->cc_opt->recursive)
 		rv = copy_special(cc, src, sst, dst, dst_st);
 	else
-		rv = copy_regular(cc, src, sst, dst, dst_st);
+		rv = copy_regular(cc, src, sst, -1, dst, dst_st);
 	if (rv == 0 && keep &&
 	    copy_ino_add(&cc->cc_links, sst->st_dev, sst->st_ino,
-	    dst->ce_path) != 0)
+	    dst->ce_path) != 0) {
 		copy_fail(cc, dst->ce_path, ENOMEM);
+		rv = -1;
+	}
+	return rv;
+}
+
+/*
+ * A name its directory calls a regular file is opened and then stat'ed
+ * (one lookup instead of two, and on the host one system call fewer per
+ * file).  O_NONBLOCK so that something else put there meanwhile (a fifo)
+ * cannot hang the copy; anything but a regular file is closed again and
+ * takes the ordinary path.  The fd, *sst filled, or -1.
+ */
+static int
+copy_open_src(struct copy_ctx *cc, const struct copy_end *src,
+    struct stat *sst)
+{
+	int fd;
+
+	if (src->ce_dtype != DT_REG || src->ce_follow)
+		return -1;
+	fd = cc->cc_src->sd_openat(src->ce_dirfd, src->ce_name,
+	    O_RDONLY | O_NOFOLLOW | O_NONBLOCK, 0);
+	if (fd < 0)
+		return -1;
+	if (cc->cc_src->sd_fstat(fd, sst) != 0 || !S_ISREG(sst->st_mode)) {
+		cc->cc_src->sd_close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * A single-link regular file going into a directory this copy made
+ * cannot be there yet: no need to ask the destination (a system call
+ * per file of a tree extracted to the host).  Should the source list
+ * the name twice, the O_EXCL create says so and the file takes the
+ * ordinary path.  1 when done that way; else 0 and *sfdp is still the
+ * source's fd or -1 (closed on the way).
+ */
+static int
+copy_guess(struct copy_ctx *cc, const struct copy_end *src,
+    const struct stat *sst, int *sfdp, const struct copy_end *dst)
+{
+	int rv;
+
+	if (!dst->ce_fresh || !S_ISREG(sst->st_mode) || sst->st_nlink != 1)
+		return 0;
+	cc->cc_guess = 1;
+	rv = copy_leaf(cc, src, sst, *sfdp, dst, NULL);
+	*sfdp = -1;
+	cc->cc_guess = 0;
+	if (rv == COPY_RETRY)
+		return 0;
+	copy_progress_add(cc, 0, 1);
+	return 1;
+}
+
+/*
+ * The node src, whose attributes are sst, to dst; sfd is the source
+ * already open (a regular file) or -1, and is closed.
+ */
+static void
+copy_node_st(struct copy_ctx *cc, const struct copy_end *src,
+    const struct stat *sst, int sfd, const struct copy_end *dst, int depth)
+{
+	struct stat dst_st, st;
+	int exists;
+
+	if (copy_guess(cc, src, sst, &sfd, dst))
+		return;
+	exists = cc->cc_dst->sd_fstatat(dst->ce_dirfd, dst->ce_name, &dst_st,
+	    AT_SYMLINK_NOFOLLOW) == 0;
+	if (!exists && errno != ENOENT) {
+		copy_fail(cc, dst->ce_path, errno);
+		copy_close_src(cc, sfd);
+		return;
+	}
+	if (exists && cc->cc_from == cc->cc_to && !S_ISDIR(sst->st_mode) &&
+	    cc->cc_dst->sd_fstatat(dst->ce_dirfd, dst->ce_name, &st, 0) == 0 &&
+	    copy_same(&st, sst)) {
+		copy_progress_clear(cc);
+		fsu_warnx("'%s' and '%s' are the same file", src->ce_path,
+		    dst->ce_path);
+		cc->cc_status = FSU_EXIT_FAIL;
+		copy_close_src(cc, sfd);
+		return;
+	}
+	if (S_ISDIR(sst->st_mode)) {
+		copy_dir(cc, src, sst, dst, exists ? &dst_st : NULL,
+		    src->ce_follow, depth);
+		return;
+	}
+	if (exists && cc->cc_opt->noclobber) {
+		copy_close_src(cc, sfd);
+		return;
+	}
+	(void)copy_leaf(cc, src, sst, sfd, dst, exists ? &dst_st : NULL);
+	if (S_ISREG(sst->st_mode))
+		copy_progress_add(cc, 0, 1);
 }
 
 void
 copy_node(struct copy_ctx *cc, const struct copy_end *arg,
     const struct copy_end *dst, int depth)
 {
-	struct stat sst, dst_st, st;
+	struct stat sst;
 	struct copy_end s = *arg, *src = &s;
-	int follow = copy_follow(cc, arg, depth), exists;
+	int sfd;
 
-	s.ce_follow = follow;	/* from here on: was it followed */
+	s.ce_follow = copy_follow(cc, arg, depth); /* from here: followed? */
 	if (fsu_interrupted && !cc->cc_stop) {
 		copy_progress_clear(cc);
 		fsu_warnx("interrupted: stopping the copy before %s",
@@ -376,8 +493,9 @@ copy_node(struct copy_ctx *cc, const struct copy_end *arg,
 	}
 	if (cc->cc_stop)
 		return;
-	if (cc->cc_src->sd_fstatat(src->ce_dirfd, src->ce_name, &sst,
-	    follow ? 0 : AT_SYMLINK_NOFOLLOW) != 0) {
+	if ((sfd = copy_open_src(cc, src, &sst)) < 0 &&
+	    cc->cc_src->sd_fstatat(src->ce_dirfd, src->ce_name, &sst,
+	    src->ce_follow ? 0 : AT_SYMLINK_NOFOLLOW) != 0) {
 		copy_fail(cc, src->ce_path, errno);
 		return;
 	}
@@ -386,29 +504,5 @@ copy_node(struct copy_ctx *cc, const struct copy_end *arg,
 		    "directory");
 		return;
 	}
-	exists = cc->cc_dst->sd_fstatat(dst->ce_dirfd, dst->ce_name, &dst_st,
-	    AT_SYMLINK_NOFOLLOW) == 0;
-	if (!exists && errno != ENOENT) {
-		copy_fail(cc, dst->ce_path, errno);
-		return;
-	}
-	if (exists && cc->cc_from == cc->cc_to && !S_ISDIR(sst.st_mode) &&
-	    cc->cc_dst->sd_fstatat(dst->ce_dirfd, dst->ce_name, &st, 0) == 0 &&
-	    copy_same(&st, &sst)) {
-		copy_progress_clear(cc);
-		fsu_warnx("'%s' and '%s' are the same file", src->ce_path,
-		    dst->ce_path);
-		cc->cc_status = FSU_EXIT_FAIL;
-		return;
-	}
-	if (S_ISDIR(sst.st_mode)) {
-		copy_dir(cc, src, &sst, dst, exists ? &dst_st : NULL, follow,
-		    depth);
-		return;
-	}
-	if (exists && cc->cc_opt->noclobber)
-		return;
-	copy_leaf(cc, src, &sst, dst, exists ? &dst_st : NULL);
-	if (S_ISREG(sst.st_mode))
-		copy_progress_add(cc, 0, 1);
+	copy_node_st(cc, src, &sst, sfd, dst, depth);
 }

@@ -16,9 +16,13 @@
 #include <sys/stat.h>
 #include <time.h>
 
-/* The names of one directory (without "." and ".."), malloc'd. */
+/*
+ * The names of one directory (without "." and ".."), malloc'd, with the
+ * type the directory gives each (DT_REG...; DT_UNKNOWN if it does not).
+ */
 struct fsu_names {
 	char	**nm_v;
+	unsigned char *nm_t;
 	size_t	  nm_n;
 	size_t	  nm_cap;
 };
@@ -72,8 +76,9 @@ struct fsu_sideops {
 extern const struct fsu_sideops fsu_side_host;
 extern const struct fsu_sideops fsu_side_image;
 
-/* Append a copy of name to nm: 0 or ENOMEM. */
-int	fsu_names_add(struct fsu_names *nm, const char *name);
+/* Append a copy of name, of type dtype, to nm: 0 or ENOMEM. */
+int	fsu_names_add(struct fsu_names *nm, const char *name,
+	    unsigned char dtype);
 void	fsu_names_free(struct fsu_names *nm);
 
 #endif /* !_FSU_SIDE_H_ */

@@ -41,7 +41,7 @@ img_readnames(int fd, struct fsu_names *nm)
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
-		if ((error = fsu_names_add(nm, de->d_name)) != 0)
+		if ((error = fsu_names_add(nm, de->d_name, de->d_type)) != 0)
 			break;
 	}
 	ak_sys_closedir(d);

@@ -23,6 +23,15 @@
  * DKIOCGETBLOCKSIZE would give the real one).  On BSD and macOS disks
  * are character devices, so there a character device counts as a block
  * device; on Linux it is refused with ENOTBLK.
+ *
+ * Write-behind (Linux): every BLK_WBEHIND bytes written, the host is
+ * told to start writing the object's dirty pages back without waiting
+ * (sync_file_range SYNC_FILE_RANGE_WRITE).  The disk then works while
+ * the caller computes, instead of all at once in the hyp_blk_flush that
+ * ends a read-write mount: a 20,000-file put spent 0.17-0.20 s of its
+ * 0.55 s in that final fdatasync.  Durability is unchanged (the flush
+ * still waits for everything); a page rewritten after its write-back
+ * started is simply written again.
  */
 #include <sys/types.h>
 #include <sys/file.h>
@@ -53,11 +62,15 @@
 #error "the host takes fewer iovecs per call than HYP_IOV_MAX"
 #endif
 
-/* All members are set by hyp_blk_open and immutable after. */
+#define BLK_WBEHIND	((hyp_u64)8 << 20)	/* bytes between kicks */
+
+/* All members but hb_unkicked are set by hyp_blk_open, immutable after. */
 struct hyp_blk {
 	int		hb_fd;		/* host descriptor, O_CLOEXEC */
 	hyp_u32		hb_flags;	/* HYP_BLK_* given to open */
 	hyp_u32		hb_type;	/* HYP_BLKTYPE_* */
+	hyp_u64		hb_unkicked;	/* bytes written since the last kick
+					   (atomic) */
 };
 
 /* Not a regular file, directory or disk: ENOTBLK where the host has it. */
@@ -155,6 +168,7 @@ hyp_blk_open(const char *name, hyp_u32 flags, struct hyp_blk **ret)
 	if ((b = malloc(sizeof(*b))) == NULL)
 		return hyp_posix_errno(ENOMEM);
 	b->hb_flags = flags;
+	b->hb_unkicked = 0;
 	oflags = O_CLOEXEC | O_NOCTTY;
 	oflags |= (flags & HYP_BLK_RDWR) ? O_RDWR : O_RDONLY;
 	if (flags & HYP_BLK_CREAT)
@@ -329,6 +343,28 @@ hyp_blk_read(struct hyp_blk *b, const struct hyp_iovec *iov,
 }
 
 /*
+ * Count n bytes written; past BLK_WBEHIND since the last kick, start the
+ * write-back of the whole object (see the top of the file).  Advice
+ * only: an error here is not the write's, and the flush reports any.
+ */
+static void
+blk_writebehind(struct hyp_blk *b, hyp_u64 n)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+	if (__atomic_add_fetch(&b->hb_unkicked, n, __ATOMIC_RELAXED) <
+	    BLK_WBEHIND)
+		return;
+	if (__atomic_exchange_n(&b->hb_unkicked, 0, __ATOMIC_RELAXED) <
+	    BLK_WBEHIND)
+		return;		/* another thread kicked meanwhile */
+	(void)sync_file_range(b->hb_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+	(void)b;
+	(void)n;
+#endif
+}
+
+/*
  * Write the iovecs at byte offset off; a file grows, a device past its
  * end gives ENOSPC (or EINVAL, depending on the host).  EROFS on an
  * object opened read-only.  Blocks.  *done as for hyp_blk_read.
@@ -337,11 +373,15 @@ int
 hyp_blk_write(struct hyp_blk *b, const struct hyp_iovec *iov,
     hyp_u32 iovcnt, hyp_u64 off, hyp_u64 *done)
 {
+	int error;
+
 	if (b->hb_flags & HYP_BLK_RDONLY) {
 		*done = 0;
 		return hyp_posix_errno(EROFS);
 	}
-	return hyp_posix_errno(blk_xfer(b, true, iov, iovcnt, off, done));
+	error = blk_xfer(b, true, iov, iovcnt, off, done);
+	blk_writebehind(b, *done);
+	return hyp_posix_errno(error);
 }
 
 /*

@@ -394,6 +394,7 @@ test_hostile(void)
 	mkdir(W("v/loop"), 0755);
 	sh("echo payload > '%s'; echo escape > '%s'; echo ok > '%s'",
 	    W("v/evix/payload"), W("v/..zescape"), W("v/ok"));
+	sh("echo first > '%s'; echo second > '%s'", W("v/dupa"), W("v/dupb"));
 	if (symlink(W("outside"), W("v/evil")) != 0 ||
 	    symlink("/etc", W("v/abs")) != 0 ||
 	    sh("mke2fs -q -F -t ext2 -O ^dir_index -b 1024 -d '%s' '%s' 2M "
@@ -402,6 +403,7 @@ test_hostile(void)
 		return;
 	}
 	if (patch(W("v.img"), "evix", "evil") != 0 ||
+	    patch(W("v.img"), "dupa", "dupb") != 0 ||
 	    patch(W("v.img"), "..zescape", "../escape") != 0) {
 		check(0, "hostile image: names to patch not found once");
 		return;
@@ -426,6 +428,16 @@ test_hostile(void)
 	    "get wrote through a link from the image");
 	check(lstat(W("escape"), &st) != 0, "get wrote outside with \"../\"");
 	check(lstat(W("vout/ok"), &st) == 0, "hostile image: ok not copied");
+	/* A file listed twice in a directory get made: the second name
+	 * overwrites the first as in any other directory (the create that
+	 * assumed the name absent falls back), with no error. */
+	rv = open(W("vout/dupb"), O_RDONLY);
+	memset(buf, 0, sizeof(buf));
+	check(rv >= 0 && read(rv, buf, sizeof(buf)) > 0 &&
+	    (strcmp(buf, "first\n") == 0 || strcmp(buf, "second\n") == 0) &&
+	    !said("dupb"), "a file listed twice: \"%s\" %s", buf, out);
+	if (rv >= 0)
+		close(rv);
 	check(said("refusing the entry named \"../escape\""),
 	    "hostile image: no message: %s", out);
 	/* The kernel refuses an entry naming its own directory (EUCLEAN);
