@@ -151,6 +151,8 @@ struct iso_node {
 	struct iso_time	 in_btime;	/* [I] creation time (0: unknown) */
 	uint64_t	 in_dirphys;	/* [I] directory: its records */
 	uint64_t	 in_parent;	/* [I] directory: parent's key */
+	uint64_t	 in_lookhint;	/* [A] directory: where the last
+					   lookup's match ended (a hint) */
 	bool		 in_zisofs;	/* [I] zisofs-compressed (ZF) */
 	int		 in_zerr;	/* [I] zisofs: why unreadable, or 0 */
 	uint8_t		 in_zbits;	/* [I] zisofs: log2 block size */

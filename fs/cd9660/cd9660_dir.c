@@ -161,6 +161,15 @@ iso_dir_hasboot(const struct iso_node *dp)
 	    dp->in_mount->im_nboot != 0;
 }
 
+/*
+ * Lookups start where the last one in this directory matched and wrap
+ * around (as NetBSD's cd9660 does with i_diroff): a caller walking the
+ * names in directory order (cp -R, ls -l) then parses one record per
+ * name instead of half the directory, which made extracting a tree
+ * quadratic in the size of its directories.  The hint is a record
+ * boundary (a match's last part), kept with relaxed atomics: concurrent
+ * lookups may overwrite each other's, never tear it.
+ */
 int
 iso_dir_lookup(struct iso_node *dp, const char *name, size_t namelen,
     uint64_t *keyp)
@@ -168,7 +177,8 @@ iso_dir_lookup(struct iso_node *dp, const char *name, size_t namelen,
 	uint8_t rec[ISO_DR_MAXLEN + 1];
 	struct iso_recinfo ri;
 	struct iso_dirrec dr;
-	uint64_t pos = 0, recpos;
+	uint64_t start, pos, recpos;
+	bool wrapped = false;
 	int error;
 
 	if (namelen == 1 && name[0] == '.') {
@@ -181,20 +191,38 @@ iso_dir_lookup(struct iso_node *dp, const char *name, size_t namelen,
 	}
 	if (dp->in_key & ISO_KEY_BOOT)
 		return iso_boot_lookup(dp->in_mount, name, namelen, keyp);
-	while ((error = iso_dir_next(dp, &pos, &recpos, rec, &dr)) == 0) {
+	start = __atomic_load_n(&dp->in_lookhint, __ATOMIC_RELAXED);
+	if (start >= (uint64_t)dp->in_size)
+		start = 0;
+	pos = start;
+	for (;;) {
+		error = iso_dir_next(dp, &pos, &recpos, rec, &dr);
+		if (error == ENOENT && !wrapped && start != 0) {
+			wrapped = true;
+			pos = 0;
+			continue;
+		}
+		if (error != 0)
+			break;
+		if (wrapped && recpos >= start) {
+			error = ENOENT;
+			break;
+		}
 		if (dr.dr_namelen == 1 && rec[ISO_DR_HDR] <= 1)
 			continue;
 		error = iso_rec_info(dp->in_mount, rec, &dr,
 		    dp->in_dirphys + recpos, &ri);
 		if (error != 0)
 			return error;
+		if (ri.ri_multi && (error = iso_dir_skip_parts(dp, &pos)) != 0)
+			return error;
 		if (!ri.ri_skip && ri.ri_namelen == namelen &&
 		    memcmp(ri.ri_name, name, namelen) == 0) {
+			__atomic_store_n(&dp->in_lookhint, pos,
+			    __ATOMIC_RELAXED);
 			*keyp = ri.ri_key;
 			return 0;
 		}
-		if (ri.ri_multi && (error = iso_dir_skip_parts(dp, &pos)) != 0)
-			return error;
 	}
 	if (error == ENOENT && iso_dir_hasboot(dp) && namelen == 6 &&
 	    memcmp(name, "[BOOT]", 6) == 0) {

@@ -112,6 +112,58 @@ rr_inodes(void)
 	    "relocated directory's .. is not its parent");
 }
 
+/*
+ * Lookups in any order find what readdir lists: the driver starts each
+ * lookup where the last match ended and wraps around, so names are
+ * looked up backwards, in a seeded shuffle and after a miss, each
+ * checked against the inode number readdir gave (an independent path).
+ */
+static void
+lookup_orders(const char *dir)
+{
+	static char names[MAXPATHS][256];
+	static uint64_t inos[MAXPATHS];
+	struct ak_dirent *de;
+	char p[PATH_MAX];
+	unsigned seed = 12345;
+	int n = 0, i, j, k, t, bad = 0, order[MAXPATHS];
+	AK_DIR *d;
+
+	if ((d = ak_sys_opendir(dir)) == NULL) {
+		tcheck(false, "%s: opendir: %s", dir, strerror(errno));
+		return;
+	}
+	while ((de = ak_sys_readdir(d)) != NULL && n < MAXPATHS)
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0) {
+			snprintf(names[n], sizeof(names[n]), "%s", de->d_name);
+			inos[n++] = de->d_ino;
+		}
+	ak_sys_closedir(d);
+	tcheck(n >= 3, "%s: only %d names", dir, n);
+	for (i = 0; i < n; i++)
+		order[i] = n - 1 - i;
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < n; i++) {
+			snprintf(p, sizeof(p), "%s/%s", dir, names[order[i]]);
+			bad += ino_of(p) != inos[order[i]];
+			if (i == n / 2) {
+				snprintf(p, sizeof(p), "%s/no such name", dir);
+				bad += ino_of(p) != 0 || errno != ENOENT;
+			}
+		}
+		for (i = n - 1; i > 0; i--) {	/* then a shuffle */
+			seed = seed * 1103515245u + 12345u;
+			j = (int)((seed >> 16) % (unsigned)(i + 1));
+			t = order[i];
+			order[i] = order[j];
+			order[j] = t;
+		}
+	}
+	tcheck(bad == 0, "%s: %d lookups out of order disagree with readdir",
+	    dir, bad);
+}
+
 static void
 test_rr(const char *treename)
 {
@@ -121,6 +173,8 @@ test_rr(const char *treename)
 	snprintf(tree, sizeof(tree), "%s/%s", outdir, treename);
 	walk_rr(tree);
 	rr_inodes();
+	lookup_orders(MNT);
+	lookup_orders(MNT "/sub");
 	fd = ak_sys_open(MNT "/newfile", O_RDWR | O_CREAT, 0644);
 	tcheck(fd < 0 && errno == EROFS, "create on a read-only mount");
 	if (fd >= 0)
