@@ -190,5 +190,7 @@ extern volatile sig_atomic_t fsu_interrupted;
 /* sandbox.c: confine the process for command c (after the mount). */
 extern int fsu_no_sandbox;		/* --no-sandbox */
 void	fsu_sandbox(const struct fsu_cmd *c, int verbose);
+/* heap.c: the heap in huge pages where the host has them. */
+void	fsu_heap_init(void);
 
 #endif /* !_FSU_FSU_H_ */

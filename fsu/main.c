@@ -226,6 +226,7 @@ main(int argc, char **argv)
 	const struct fsu_cmd *c;
 	const char *base;
 
+	fsu_heap_init();
 	base = strrchr(argv[0], '/');
 	base = base ? base + 1 : argv[0];
 	if (strncmp(base, "fsu_", 4) == 0) {
