@@ -653,8 +653,6 @@ KTEST(libkern_crc_check)
 {
 	static const char fox[] =
 	    "The quick brown fox jumps over the lazy dog";
-	uint8_t v[32];
-	int i;
 
 	/* Catalogue check values: CRC-32C, CRC-32, CRC-16/ARC, /MODBUS. */
 	KT_EQ(t, crc32c(~0U, crc_check, 9) ^ ~0U, 0xe3069283);
@@ -666,17 +664,7 @@ KTEST(libkern_crc_check)
 	KT_EQ(t, crc32c(0x12345678, crc_check, 0), 0x12345678);
 	KT_EQ(t, crc16(0xbeef, crc_check, 0), 0xbeef);
 
-	/* RFC 3720 B.4, the iSCSI CRC-32C vectors. */
-	memset(v, 0, sizeof(v));
-	KT_EQ(t, crc32c(~0U, v, 32) ^ ~0U, 0x8a9136aa);
-	memset(v, 0xff, sizeof(v));
-	KT_EQ(t, crc32c(~0U, v, 32) ^ ~0U, 0x62a8ab43);
-	for (i = 0; i < 32; i++)
-		v[i] = (uint8_t)i;
-	KT_EQ(t, crc32c(~0U, v, 32) ^ ~0U, 0x46dd794e);
-	for (i = 0; i < 32; i++)
-		v[i] = (uint8_t)(31 - i);
-	KT_EQ(t, crc32c(~0U, v, 32) ^ ~0U, 0x113fdb5c);
+	/* RFC 3720's CRC-32C vectors: t_crc32c.c, for both of its paths. */
 }
 
 /*
