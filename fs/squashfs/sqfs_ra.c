@@ -6,6 +6,8 @@
  * decompressed on several CPUs at once.  The queue is bounded: when it
  * is full, new requests are dropped (they are only hints), and a block
  * already cached or being loaded is not loaded twice (sqfs_cache_get).
+ * The threads start with the first request: a mount that is only
+ * listed (fsu_ls IMAGE /) does not pay for creating them.
  */
 #include <sys/systm.h>
 #include <sys/kmem.h>
@@ -37,7 +39,7 @@ sqfs_ra_worker(void *arg)
 	mutex_exit(&ra->ra_lock);
 }
 
-/* Start the read-ahead threads (none if there is one CPU). */
+/* Ready the read-ahead (threads: none if there is one CPU). */
 int
 sqfs_ra_start(struct sqfs_mount *sm)
 {
@@ -56,26 +58,38 @@ sqfs_ra_start(struct sqfs_mount *sm)
 	 * a helper is already decompressing, so it hardly counts as one.
 	 */
 	ra->ra_want = (uint32_t)MIN(ncpu > 1 ? ncpu : 0, SQFS_RA_MAXTHREADS);
+	ra->ra_nthreads = 0;
+	ra->ra_started = false;
+	return 0;
+}
+
+/* The helpers, at the first request.  ra_lock held. */
+static void
+sqfs_ra_threads(struct sqfs_mount *sm)
+{
+	struct sqfs_ra *ra = &sm->sm_ra;
+
+	ra->ra_started = true;
 	for (ra->ra_nthreads = 0; ra->ra_nthreads < ra->ra_want;
 	    ra->ra_nthreads++) {
 		if (kthread_create(sqfs_ra_worker, sm, "sqfs_ra",
 		    &ra->ra_threads[ra->ra_nthreads]) != 0)
 			break;	/* fewer helpers: slower, not wrong */
 	}
-	return 0;
 }
 
 void
 sqfs_ra_stop(struct sqfs_mount *sm)
 {
 	struct sqfs_ra *ra = &sm->sm_ra;
-	uint32_t i;
+	uint32_t i, n;
 
 	mutex_enter(&ra->ra_lock);
 	ra->ra_stop = true;
 	cv_broadcast(&ra->ra_cv);
+	n = ra->ra_nthreads;
 	mutex_exit(&ra->ra_lock);
-	for (i = 0; i < ra->ra_nthreads; i++)
+	for (i = 0; i < n; i++)
 		kthread_join(ra->ra_threads[i]);
 	ra->ra_nthreads = 0;
 	cv_destroy(&ra->ra_cv);
@@ -94,10 +108,16 @@ sqfs_ra_after(struct sqfs_node *sn, uint64_t bi)
 	uint64_t b, last;
 	uint32_t i, slot;
 
-	if (ra->ra_nthreads == 0)
+	if (ra->ra_want == 0)
 		return;
-	last = MIN(bi + 2 * ra->ra_nthreads, (uint64_t)sn->sn_nblocks - 1);
+	last = MIN(bi + 2 * ra->ra_want, (uint64_t)sn->sn_nblocks - 1);
 	mutex_enter(&ra->ra_lock);
+	if (!ra->ra_started)
+		sqfs_ra_threads(sm);
+	if (ra->ra_nthreads == 0) {
+		mutex_exit(&ra->ra_lock);
+		return;
+	}
 	for (b = bi + 1; b <= last && ra->ra_n < SQFS_RA_QUEUE; b++) {
 		if ((sn->sn_bsizes[b] & SQFS_DATA_SIZEMASK) == 0)
 			continue;

@@ -125,7 +125,8 @@ struct sqfs_ra {
 	uint32_t	 ra_n;		/* [ra_lock] requests queued */
 	bool		 ra_stop;	/* [ra_lock] threads must exit */
 	uint32_t	 ra_want;	/* [I] threads wanted */
-	uint32_t	 ra_nthreads;	/* [I] threads running */
+	bool		 ra_started;	/* [ra_lock] threads were started */
+	uint32_t	 ra_nthreads;	/* [ra_lock] threads running */
 	struct kthread	*ra_threads[SQFS_RA_MAXTHREADS]; /* [I] them */
 };
 
