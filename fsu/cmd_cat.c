@@ -12,6 +12,7 @@
 #include <ak/ak.h>
 
 #include "fsu/fsu.h"
+#include "fsu/hostio.h"
 
 /*
  * Large reads and writes straight to the descriptor: of a 1 GiB file,
@@ -20,24 +21,6 @@
  * copy out of the image's page cache).
  */
 #define FSU_IOSIZE	(1024 * 1024)
-
-/* All of buf to standard output: 0, or -1 with errno. */
-static int
-fsu_cat_out(const char *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = write(STDOUT_FILENO, buf, len)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 static int
 fsu_cat1(const char *path, char *buf)
@@ -48,7 +31,7 @@ fsu_cat1(const char *path, char *buf)
 	if ((fd = ak_sys_open(path, O_RDONLY)) < 0)
 		return fsu_warn_path(path, errno);
 	while ((n = ak_sys_read(fd, buf, FSU_IOSIZE)) > 0) {
-		if (fsu_cat_out(buf, (size_t)n) != 0) {
+		if (fsu_hwrite(STDOUT_FILENO, buf, (size_t)n) != 0) {
 			fsu_warnx("standard output: %s", strerror(errno));
 			ak_sys_close(fd);
 			return FSU_EXIT_FAIL;

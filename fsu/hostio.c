@@ -17,7 +17,7 @@
 
 #define FSU_IOSIZE	(128 * 1024)
 
-static int
+int
 fsu_hwrite(int fd, const char *buf, size_t len)
 {
 	ssize_t n;

@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+/* All of buf to host descriptor fd (again after EINTR): 0, or -1, errno. */
+int	fsu_hwrite(int fd, const char *buf, size_t len);
 /* Image file ipath → host descriptor hfd (named hname in messages). */
 int	fsu_export(const char *ipath, int hfd, const char *hname);
 /* Host descriptor (from its start) → image file ipath, truncated. */
